@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from governance.accounts import selectors as account_selectors
+from governance.core import dashboard, health
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    database = health.database_status()
+    broker = health.broker_status()
+    ok = database["status"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "database": database, "broker": broker},
+        status=200 if ok else 503,
+    )
+
+
+def home(request):
+    return render(request, "core/home.html")
+
+
+@login_required
+def dashboard_view(request):
+    roles = account_selectors.roles_of(request.user)
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "sections": dashboard.sections_for(request.user, roles),
+            "memberships": account_selectors.memberships_of(request.user),
+        },
+    )

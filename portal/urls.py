@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from governance.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("governance.api.urls")),
+    path("django-admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("governance.core.urls")),
+    path("account/", include("governance.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("audit/", include("governance.audit.urls")),
+    path("outbox/", include("governance.notifications.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.STATIC_URL, document_root=settings.STATIC_ROOT)
