@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "governance.accounts",
     "governance.audit",
     "governance.notifications",
+    "governance.catalogue",
     "governance.api",
 ]
 
