@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from governance.core import views as core_views
+
+# The admin signs in through the portal's login, so the second factor applies there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Governance portal administration"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
