@@ -224,6 +224,8 @@ STORAGES = {
 # for a plain-HTTP deployment behind a trusted network (PORTAL_HTTPS=0).
 HTTPS = env_bool("PORTAL_HTTPS", not DEBUG and _base.scheme == "https")
 SECURE_SSL_REDIRECT = HTTPS and env_bool("PORTAL_SSL_REDIRECT", True)
+# Load balancers probe the web processes directly over HTTP: answer them, do not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PORTAL_BEHIND_PROXY", False) else None
 )
@@ -338,7 +340,8 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+    # One file per message; PORTAL_EMAIL_FILE_PATH moves them (the worker tests read them there).
+    EMAIL_FILE_PATH = Path(env_str("PORTAL_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail")))
 
 # Celery: a broker (Redis or RabbitMQ) in production; none configured means tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -389,6 +392,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `state`; each state machine's enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ErasureRequestStateEnum": "governance.accounts.models.ErasureRequest.State",
+        "StatementStateEnum": "governance.catalogue.models.AvailabilityStatement.State",
+    },
 }
 
 LOGGING = {

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("audit/", include("governance.audit.urls")),
     path("outbox/", include("governance.notifications.urls")),
+    path("catalogue/", include("governance.catalogue.urls")),
     prefix_default_language=False,
 )
 

@@ -1,6 +1,7 @@
 """Shared test setup. In CI (CI=true) a skipped database, worker or browser test is a failure."""
 
 import os
+import uuid
 
 import pytest
 
@@ -8,10 +9,23 @@ from tests.factories import PASSWORD, UserFactory, person_with_role
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Chromium through Playwright for every app's browser tests: `browser`, `page`, `demo`.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    # Rate limits and used-code markers live in the cache. A shared cache (Redis in CI) outlives
+    # the test's transaction and is shared by xdist workers: give each test its own key space.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from governance.accounts.roles import ProviderType, Role
+from governance.core.transitions import StateMachine
 
 
 class PersonManager(BaseUserManager["User"]):
@@ -44,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("person")
@@ -166,3 +169,14 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure request #{self.pk} ({self.state})"
+
+
+# Staff decide once; both outcomes are final (a refused person may ask again with a new request).
+ERASURE_REQUEST_MACHINE = StateMachine(
+    "erasure_request",
+    ("requested", "completed", "refused"),
+    {
+        "complete": (["requested"], "completed"),
+        "refuse": (["requested"], "refused"),
+    },
+)

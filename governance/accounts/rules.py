@@ -15,7 +15,21 @@ def is_self(user, person) -> bool:
     return person is not None and user.pk == person.pk
 
 
+@rules.predicate
+def owns_object(user, obj) -> bool:
+    """For objects with a `person` (API tokens, erasure requests, memberships)."""
+    return obj is not None and getattr(obj, "person_id", None) == user.pk
+
+
 rules.add_perm("accounts.view_audit", is_portal_staff)
 rules.add_perm("accounts.manage_outbox", is_portal_staff)
 rules.add_perm("accounts.decide_erasure", is_portal_staff)
 rules.add_perm("accounts.view_person", is_portal_staff | is_self)
+rules.add_perm("accounts.change_person", is_self)
+rules.add_perm("accounts.list_people", is_portal_staff)
+rules.add_perm("accounts.view_organisation", rules.is_authenticated)
+rules.add_perm("accounts.manage_organisations", is_portal_staff)
+rules.add_perm("accounts.manage_memberships", is_portal_staff)
+rules.add_perm("accounts.view_membership", is_portal_staff | owns_object)
+rules.add_perm("accounts.revoke_api_token", owns_object)
+rules.add_perm("accounts.view_erasure_request", is_portal_staff | owns_object)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from governance.accounts.models import Membership, Organisation, User
+from governance.accounts.models import ApiToken, ErasureRequest, Membership, Organisation, User
 from governance.accounts.roles import MFA_REQUIRED_ROLES, Role
 
 
@@ -15,10 +16,19 @@ def roles_of(person) -> frozenset[str]:
     cached = getattr(person, "_portal_roles", None)
     if cached is None:
         cached = frozenset(
-            Membership.objects.filter(person=person).values_list("role", flat=True).distinct()
+            Membership.objects.filter(person=person)
+            .order_by()
+            .values_list("role", flat=True)
+            .distinct()
         )
         person._portal_roles = cached
     return cached
+
+
+def forget_cached_roles(person) -> None:
+    """After a membership change, the next `roles_of` reads the database again."""
+    if hasattr(person, "_portal_roles"):
+        del person._portal_roles
 
 
 def has_role(person, *roles: str) -> bool:
@@ -50,7 +60,118 @@ def people() -> QuerySet[User]:
     return User.objects.filter(erased_at__isnull=True)
 
 
+def people_for_staff(*, query: str = "") -> QuerySet[User]:
+    """Everyone with an account, erased people last, with their memberships in one query."""
+    qs = User.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    ).order_by("erased_at", "email")
+    if query:
+        qs = qs.filter(Q(email__icontains=query) | Q(full_name__icontains=query))
+    return qs
+
+
+def person_by_email(email: str) -> User | None:
+    return people().filter(email__iexact=email.strip()).first()
+
+
 def has_totp(person) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_status(person) -> dict[str, object]:
+    """What the account page shows about the second factor."""
+    from allauth.mfa.models import Authenticator
+
+    types = set(Authenticator.objects.filter(user=person).values_list("type", flat=True))
+    return {
+        "totp": Authenticator.Type.TOTP in types,
+        "recovery_codes": Authenticator.Type.RECOVERY_CODES in types,
+        "required": requires_mfa(person),
+    }
+
+
+def missing_required_totp(person) -> bool:
+    """True when the person's role needs a second factor that is not set up yet."""
+    return requires_mfa(person) and not has_totp(person)
+
+
+# Organisations
+
+
+def organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.annotate(member_count=Count("memberships")).order_by("name")
+
+
+def organisation_memberships(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("person")
+        .order_by("role", "person__email")
+    )
+
+
+def memberships_visible_to(person) -> QuerySet[Membership]:
+    """Staff see every membership; anyone else sees their own."""
+    qs = Membership.objects.select_related("person", "organisation")
+    if is_portal_staff(person):
+        return qs
+    return qs.filter(person=person)
+
+
+# Personal API tokens
+
+
+def api_tokens_of(person) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(person=person)
+
+
+def api_tokens_with_state(person) -> list[tuple[ApiToken, str]]:
+    """The person's tokens, newest first, each with its state (active, expired, revoked)."""
+    now = timezone.now()
+    return [(token, api_token_state(token, now)) for token in api_tokens_of(person)]
+
+
+def api_token_state(token: ApiToken, now=None) -> str:
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+# Erasure requests
+
+
+def erasure_requests_of(person) -> QuerySet[ErasureRequest]:
+    return ErasureRequest.objects.filter(person=person).select_related("decided_by")
+
+
+def open_erasure_request_of(person) -> ErasureRequest | None:
+    return ErasureRequest.objects.filter(
+        person=person, state=ErasureRequest.State.REQUESTED
+    ).first()
+
+
+def erasure_requests_for_staff(*, state: str = "") -> QuerySet[ErasureRequest]:
+    qs = ErasureRequest.objects.select_related("person", "decided_by")
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def erasure_requests_visible_to(person) -> QuerySet[ErasureRequest]:
+    qs = ErasureRequest.objects.select_related("person", "decided_by")
+    if is_portal_staff(person):
+        return qs
+    return qs.filter(person=person)
+
+
+def pending_erasure_requests() -> QuerySet[ErasureRequest]:
+    return (
+        ErasureRequest.objects.filter(state=ErasureRequest.State.REQUESTED)
+        .select_related("person")
+        .order_by("requested_at")
+    )

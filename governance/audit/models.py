@@ -1,12 +1,35 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AppendOnlyViolation(ValueError):
+    """Somebody tried to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses bulk changes too. Raw SQL still gets through: on PostgreSQL a trigger stops it."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyViolation("Audit events are append-only and cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyViolation("Audit events are append-only and cannot be deleted.")
+
+
 class AuditEvent(models.Model):
-    """One recorded change. Append-only; its hash covers its content and the previous hash."""
+    """One recorded change. Append-only; its hash covers its content and the previous hash.
+
+    Three layers keep it append-only: `save()` refuses an existing row, `delete()` and the
+    queryset's `update()`/`delete()` refuse outright, and on PostgreSQL a trigger (migration 0002)
+    refuses UPDATE and DELETE from any client. What gets past all three (raw SQL on SQLite, a
+    superuser disabling the trigger, TRUNCATE) is caught by `manage.py verify_audit`.
+    """
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(_("time"), db_index=True, editable=False)
@@ -26,8 +49,10 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
@@ -39,11 +64,26 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("Audit events are append-only and cannot be changed.")
+            raise AppendOnlyViolation("Audit events are append-only and cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only and cannot be deleted.")
+        raise AppendOnlyViolation("Audit events are append-only and cannot be deleted.")
+
+    def changes(self) -> list[tuple[str, str | None, str | None]]:
+        """(field, before, after) for each field either summary names, values as display text."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        return [
+            (key, _display(before.get(key)), _display(after.get(key)))
+            for key in sorted(before.keys() | after.keys())
+        ]
+
+
+def _display(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class AuditChainHead(models.Model):

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from governance.audit import selectors
+from governance.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
 from governance.audit.models import AuditChainHead, AuditEvent
+from governance.core.errors import NotPermitted
 from governance.core.middleware import current_request_id
 
-GENESIS_HASH = "0" * 64
-
-
-def event_hash(*, prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 of the previous hash and the event's canonical JSON."""
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
-
-
-def hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "sequence": event.sequence,
-        "at": event.at.isoformat(),
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "before": event.before,
-        "after": event.after,
-        "request_id": event.request_id,
-    }
+__all__ = ["GENESIS_HASH", "event_hash", "hashed_fields", "record", "verify_trail"]
 
 
 def record(
@@ -58,7 +40,7 @@ def record(
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             sequence=head.sequence + 1,
             at=timezone.now(),
@@ -78,6 +60,27 @@ def record(
         head.hash = event.hash
         head.save(update_fields=["sequence", "hash"])
     return event
+
+
+def verify_trail(*, actor) -> selectors.ChainReport:
+    """Staff check the chain from the audit page; the check and its outcome are recorded too."""
+    if not actor.has_perm("accounts.view_audit"):
+        raise NotPermitted(_("Only portal staff may verify the audit trail."))
+    report = selectors.verify_chain()
+    record(
+        actor=actor,
+        action="audit.verified",
+        object_type="audit.auditchainhead",
+        object_id=1,
+        object_repr="Audit trail",
+        after={
+            "intact": report.intact,
+            "events": report.events,
+            "last_sequence": report.last_sequence,
+            "bad_sequence": report.bad_sequence,
+        },
+    )
+    return report
 
 
 def _jsonable(summary: dict[str, Any]) -> dict[str, Any]:

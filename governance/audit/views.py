@@ -1,10 +1,65 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+"""Staff pages for the audit trail. People without `accounts.view_audit` get 404."""
 
-from governance.audit.models import AuditEvent
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.audit import selectors, services
+from governance.audit.forms import AuditEventFilter
+
+PAGE_SIZE = 50
 
 
-@permission_required("accounts.view_audit", raise_exception=True)
+def _require_audit_reader(request) -> None:
+    if not request.user.has_perm("accounts.view_audit"):
+        raise Http404
+
+
+@require_GET
+@login_required
 def event_list(request):
-    events = AuditEvent.objects.select_related("actor")[:100]
-    return render(request, "audit/event_list.html", {"events": events})
+    _require_audit_reader(request)
+    filterset = AuditEventFilter(request.GET, queryset=selectors.events())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/event_list.html",
+        {
+            "filter": filterset,
+            "filters_invalid": filterset.is_bound and not filterset.is_valid(),
+            "filtered": any(request.GET.get(name) for name in filterset.filters),
+            "page": page,
+        },
+    )
+
+
+@require_GET
+@login_required
+def event_detail(request, sequence: int):
+    _require_audit_reader(request)
+    event = get_object_or_404(selectors.events(), sequence=sequence)
+    return render(request, "audit/event_detail.html", {"event": event})
+
+
+@require_POST
+@login_required
+def verify(request):
+    _require_audit_reader(request)
+    report = services.verify_trail(actor=request.user)
+    if report.intact:
+        messages.success(request, report.summary())
+    else:
+        messages.error(
+            request,
+            _(
+                "The audit trail is broken. %(problem)s. Do not repair it by hand: report it to "
+                "the security contact, restore the trail from a backup, and find out who had "
+                "write access to the database."
+            )
+            % {"problem": report.summary()},
+        )
+    return redirect("audit:list")

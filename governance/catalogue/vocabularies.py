@@ -73,3 +73,16 @@ def load_vocabularies(*, DuoTerm, AccessCondition, DataUseCondition, CancerType)
         )
     counts["cancer_types"] = len(cancer_rows)
     return counts
+
+
+def load_imaging_vocabularies(*, Modality, BodyPart) -> dict[str, int]:
+    """The portal's own small lists: DICOM modalities and body parts."""
+    modality_rows = _rows("modalities.csv")
+    for row in modality_rows:
+        Modality.objects.update_or_create(
+            code=row["code"], defaults={"label": row["label"], "iri": row["iri"]}
+        )
+    body_rows = _rows("body_parts.csv")
+    for row in body_rows:
+        BodyPart.objects.update_or_create(code=row["code"], defaults={"label": row["label"]})
+    return {"modalities": len(modality_rows), "body_parts": len(body_rows)}

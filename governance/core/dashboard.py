@@ -31,7 +31,8 @@ class Section:
 def sections_for(person, roles: frozenset[str]) -> list[Section]:
     result: list[Section] = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("governance."):
+        # governance.core.dashboard is this module, not a contribution.
+        if not config.name.startswith("governance.") or config.name == __package__:
             continue
         try:
             module = import_module(f"{config.name}.dashboard")

@@ -1,11 +1,86 @@
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+"""The outbox: staff see every email, why it failed, and resend it. Others get 404."""
 
-from governance.notifications.models import OutboundEmail
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.core.errors import PortalError
+from governance.notifications import selectors, services
+from governance.notifications.forms import OutboundEmailFilter
+
+PAGE_SIZE = 50
 
 
-@permission_required("accounts.manage_outbox", raise_exception=True)
+def _require_outbox_manager(request) -> None:
+    if not request.user.has_perm("accounts.manage_outbox"):
+        raise Http404
+
+
+@require_GET
+@login_required
 def outbox(request):
+    _require_outbox_manager(request)
+    filterset = OutboundEmailFilter(request.GET, queryset=selectors.outbox())
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "notifications/outbox.html", {"emails": OutboundEmail.objects.all()[:100]}
+        request,
+        "notifications/outbox.html",
+        {
+            "filter": filterset,
+            "filters_invalid": filterset.is_bound and not filterset.is_valid(),
+            "filtered": any(request.GET.get(name) for name in filterset.filters),
+            "counts": selectors.counts_by_state(),
+            "page": page,
+        },
     )
+
+
+@require_GET
+@login_required
+def email_detail(request, pk: int):
+    _require_outbox_manager(request)
+    email = get_object_or_404(selectors.outbox(), pk=pk)
+    return render(request, "notifications/email_detail.html", {"email": email})
+
+
+@require_POST
+@login_required
+def email_resend(request, pk: int):
+    _require_outbox_manager(request)
+    email = get_object_or_404(selectors.outbox(), pk=pk)
+    try:
+        services.resend(email=email, actor=request.user)
+    except PortalError as exc:
+        messages.error(request, exc.detail)
+    else:
+        email.refresh_from_db(fields=["state"])
+        if email.state == email.State.SENT:
+            messages.success(request, _("The email was sent again."))
+        elif email.state == email.State.FAILED:
+            messages.error(
+                request,
+                _(
+                    "Sending failed again; the error is shown below. Check the mail server "
+                    "settings (PORTAL_EMAIL_URL) before you try once more."
+                ),
+            )
+        else:
+            messages.success(request, _("The email is queued and will be sent shortly."))
+    return redirect("notifications:detail", pk=email.pk)
+
+
+@require_POST
+@login_required
+def send_test(request):
+    _require_outbox_manager(request)
+    email = services.send_test_email(actor=request.user)
+    messages.success(
+        request,
+        _("A test message to %(address)s was queued; its row is shown below.")
+        % {"address": request.user.email},
+    )
+    return redirect("notifications:detail", pk=email.pk)

@@ -1,0 +1,96 @@
+# The portal's everyday commands. `make run` and `make test` are all a newcomer needs; the README
+# explains every target. Each target installs what it needs first, from requirements.lock only.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements.lock.installed
+MANAGE := $(PYTHON) manage.py
+
+# A local checkout runs with debug on; set PORTAL_DEBUG=0 (and the production variables) in the
+# environment to run migrate, demo or worker against a production configuration.
+PORTAL_DEBUG ?= 1
+DEV := PORTAL_DEBUG=$(PORTAL_DEBUG)
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install run serve test lint format check migrate demo worker beat bench messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+
+# The venv is (re)made with a Python 3.12+ found by scripts/find-python; packages are reinstalled
+# only when requirements.lock differs from the copy kept in the venv when it was installed (by
+# content, not by date: a checkout or a copy can give the lock any date).
+$(STAMP): FORCE
+	@if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		python=$$(scripts/find-python) || exit 1; \
+		echo "Creating $(VENV) with $$python"; \
+		rm -rf $(VENV) && "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	@if ! cmp -s requirements.lock $(STAMP); then \
+		echo "Installing from requirements.lock into $(VENV)"; \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes \
+			-r requirements.lock || exit 1; \
+		cp requirements.lock $(STAMP); \
+	fi
+
+FORCE:
+
+install: $(STAMP) ## Create .venv and install the locked dependencies
+
+migrate: $(STAMP) ## Apply database migrations and create the cache table
+	$(DEV) $(MANAGE) migrate --no-input
+	$(DEV) $(MANAGE) createcachetable
+
+demo: migrate ## Load the demo people and data (idempotent)
+	$(DEV) $(MANAGE) seed_demo
+
+run: demo ## Install, migrate, load demo data and serve at http://127.0.0.1:8000
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: $(STAMP) ## Serve without migrating or seeding (runserver)
+	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(STAMP) ## Install and run the whole test suite (PYTEST_ARGS="-n 2" runs it in two processes)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# All three run even when one fails, so that one run shows every problem.
+lint: $(STAMP) ## ruff check, ruff format --check and mypy
+	@status=0; \
+	echo "ruff check ."; $(VENV)/bin/ruff check . || status=1; \
+	echo "ruff format --check ."; $(VENV)/bin/ruff format --check . || status=1; \
+	echo "mypy ."; PORTAL_TESTING=1 $(VENV)/bin/mypy . || status=1; \
+	exit $$status
+
+format: $(STAMP) ## Let ruff fix what it can and format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP) ## Django system checks and a check that models and migrations agree
+	PORTAL_TESTING=1 $(MANAGE) check
+	PORTAL_TESTING=1 $(MANAGE) makemigrations --check --dry-run
+
+worker: $(STAMP) ## Run a Celery worker (needs CELERY_BROKER_URL)
+	$(DEV) $(VENV)/bin/celery -A portal worker --loglevel=INFO
+
+beat: $(STAMP) ## Run Celery beat, the scheduler of periodic tasks (exactly one per deployment)
+	$(DEV) $(VENV)/bin/celery -A portal beat --loglevel=INFO
+
+bench: $(STAMP) ## Benchmark a production-like server; figures go to bench/results.json
+	$(PYTHON) bench/run.py
+	$(PYTHON) bench/catalogue_search.py
+
+messages: $(STAMP) ## Update the Spanish translation catalogue and compile it
+	$(DEV) $(MANAGE) makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*' \
+		--ignore 'bench/*' --ignore 'tests/*' --no-obsolete
+	$(DEV) $(MANAGE) compilemessages --locale es --ignore '.venv/*'
+
+clean: ## Remove the venv, collected static files and caches (the database and var/ stay)
+	rm -rf $(VENV) staticfiles bench/tmp test-results .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Benchmarks of a production-like server (`make bench`); see bench/run.py."""

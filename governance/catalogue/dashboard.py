@@ -1,0 +1,46 @@
+"""What waits for a data holder in the catalogue: statements to write or to publish."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from governance.accounts.roles import Role
+from governance.catalogue import selectors
+from governance.core.dashboard import Item, Section
+
+
+def sections(person, roles: frozenset[str]) -> list[Section]:
+    if Role.DATA_HOLDER not in roles:
+        return []
+    items = []
+    for dataset in selectors.datasets_with_drafts(person):
+        draft_id = getattr(dataset, "draft_id", None)  # annotated by the selector
+        if draft_id:
+            items.append(
+                Item(
+                    text=dataset.title,
+                    url=reverse("catalogue:statement_edit", args=[draft_id]),
+                    note=_("draft statement waiting to be published"),
+                )
+            )
+        else:
+            items.append(
+                Item(
+                    text=dataset.title,
+                    url=reverse("catalogue:dataset", args=[dataset.pk]),
+                    note=_("no availability statement yet: not in the public catalogue"),
+                )
+            )
+    return [
+        Section(
+            title=_("Your datasets"),
+            role=Role.DATA_HOLDER,
+            items=items,
+            empty_text=_("Every dataset of yours has a published statement."),
+            links=[
+                Item(_("All your datasets"), reverse("catalogue:mine")),
+                Item(_("Register a dataset"), reverse("catalogue:dataset_create")),
+            ],
+        )
+    ]

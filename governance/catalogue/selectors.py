@@ -1,0 +1,616 @@
+"""Reads of the catalogue: search with facet counts, dataset pages, coverage and sites.
+
+Facet counts are computed by the database, one query per facet whatever the number of datasets.
+Within a facet the chosen values are alternatives (OR); facets combine with AND; each facet's
+counts apply every filter except its own, so a person sees what choosing another value would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from governance.accounts.roles import ProviderType
+from governance.accounts.selectors import is_portal_staff, organisations
+from governance.catalogue.models import (
+    AvailabilityStatement,
+    CancerType,
+    Dataset,
+    StatementModifier,
+)
+from governance.catalogue.rules import holder_organisation_ids
+
+CancerThrough = Dataset.cancer_types.through
+ModalityThrough = Dataset.modalities.through
+BodyPartThrough = Dataset.body_parts.through
+ConditionThrough = AvailabilityStatement.access_conditions.through
+
+
+# Visibility
+
+
+def published_datasets() -> QuerySet[Dataset]:
+    """Datasets with a published statement: the public catalogue."""
+    return Dataset.objects.filter(current_statement__isnull=False)
+
+
+def datasets_editable_by(person) -> QuerySet[Dataset]:
+    if is_portal_staff(person):
+        return Dataset.objects.all()
+    return Dataset.objects.filter(custodian_id__in=holder_organisation_ids(person))
+
+
+def datasets_visible_to(person) -> QuerySet[Dataset]:
+    if is_portal_staff(person):
+        return Dataset.objects.all()
+    return Dataset.objects.filter(
+        Q(current_statement__isnull=False) | Q(custodian_id__in=holder_organisation_ids(person))
+    )
+
+
+def with_listing_details(qs: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """What a list of datasets shows, in a constant number of queries."""
+    return qs.select_related(
+        "custodian", "current_statement", "current_statement__duo_permission"
+    ).prefetch_related("cancer_types", "modalities")
+
+
+def custodians_for(person) -> QuerySet:
+    """The organisations whose datasets the person may register."""
+    qs = organisations().order_by("name")
+    if is_portal_staff(person):
+        return qs
+    return qs.filter(pk__in=holder_organisation_ids(person))
+
+
+def dataset_for(person, pk: int) -> Dataset:
+    """The dataset page's dataset, or 404 if the person may not see it."""
+    try:
+        return (
+            with_listing_details(datasets_visible_to(person))
+            .prefetch_related("body_parts", "current_statement__access_conditions")
+            .get(pk=pk)
+        )
+    except Dataset.DoesNotExist:
+        raise Http404("No such dataset") from None
+
+
+def editable_dataset_for(person, pk: int) -> Dataset:
+    try:
+        return datasets_editable_by(person).select_related("custodian").get(pk=pk)
+    except Dataset.DoesNotExist:
+        raise Http404("No such dataset") from None
+
+
+def statements_with_details(qs: QuerySet[AvailabilityStatement]) -> QuerySet:
+    return qs.select_related(
+        "dataset", "dataset__custodian", "duo_permission", "disease", "published_by"
+    ).prefetch_related(
+        "access_conditions",
+        Prefetch("modifiers", queryset=StatementModifier.objects.select_related("duo_term")),
+    )
+
+
+def statements_visible_to(person) -> QuerySet[AvailabilityStatement]:
+    """Published and superseded versions are public; drafts only for the dataset's holders."""
+    qs = AvailabilityStatement.objects.all()
+    if is_portal_staff(person):
+        return qs
+    return qs.filter(
+        ~Q(state=AvailabilityStatement.State.DRAFT)
+        | Q(dataset__custodian_id__in=holder_organisation_ids(person))
+    )
+
+
+def statement_for(person, pk: int) -> AvailabilityStatement:
+    try:
+        return statements_with_details(statements_visible_to(person)).get(pk=pk)
+    except AvailabilityStatement.DoesNotExist:
+        raise Http404("No such statement") from None
+
+
+def editable_statement_for(person, pk: int) -> AvailabilityStatement:
+    qs = AvailabilityStatement.objects.filter(dataset__in=datasets_editable_by(person))
+    try:
+        return statements_with_details(qs).get(pk=pk)
+    except AvailabilityStatement.DoesNotExist:
+        raise Http404("No such statement") from None
+
+
+def statement_history(dataset: Dataset, person) -> list[AvailabilityStatement]:
+    return list(
+        statements_visible_to(person)
+        .filter(dataset=dataset)
+        .select_related("published_by")
+        .order_by("-version")
+    )
+
+
+def draft_of(dataset: Dataset) -> AvailabilityStatement | None:
+    return dataset.statements.filter(state=AvailabilityStatement.State.DRAFT).first()
+
+
+def datasets_with_drafts(person) -> QuerySet[Dataset]:
+    """The holder's datasets whose statement waits to be published (or was never written)."""
+    drafts = AvailabilityStatement.objects.filter(
+        dataset=OuterRef("pk"), state=AvailabilityStatement.State.DRAFT
+    )
+    return (
+        Dataset.objects.filter(custodian_id__in=holder_organisation_ids(person))
+        .filter(Exists(drafts) | Q(current_statement__isnull=True))
+        .annotate(draft_id=Subquery(drafts.values("pk")[:1]))
+        .order_by("title")
+    )
+
+
+# Search
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    query: str = ""
+    cancer_types: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()
+    body_parts: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    hosting: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    access_conditions: tuple[str, ...] = ()
+    permissions: tuple[str, ...] = ()
+    radiation_reports: tuple[str, ...] = ()  # "yes" / "no"
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return getattr(self, facet)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    depth: int = 0  # for the cancer-type hierarchy
+
+    @property
+    def indent(self) -> str:
+        return "— " * self.depth
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+
+FACET_LABELS = {
+    "cancer_types": _("Cancer type"),
+    "modalities": _("Imaging modality"),
+    "body_parts": _("Body part"),
+    "countries": _("Country of the custodian"),
+    "hosting": _("Hosting"),
+    "sources": _("Source"),
+    "access_conditions": _("Access condition"),
+    "permissions": _("Data-use permission (DUO)"),
+    "radiation_reports": _("Radiation-exposure reports (RDSR)"),
+}
+RDSR_LABELS = {"yes": _("Present"), "no": _("Not present")}
+
+
+MAX_VALUES_PER_FACET = 50
+
+
+def filters_from(params) -> SearchFilters:
+    """Search filters from a query string (QueryDict); unknown values simply match nothing."""
+    chosen = {
+        name: tuple(value[:60] for value in params.getlist(name)[:MAX_VALUES_PER_FACET] if value)
+        for name in FACET_LABELS
+    }
+    return SearchFilters(query=params.get("q", "").strip()[:200], **chosen)
+
+
+@dataclass
+class SearchResult:
+    datasets: QuerySet[Dataset]
+    facets: list[Facet]
+
+
+def cancer_type_tree() -> dict[str, tuple[str, str | None]]:
+    """code -> (label, parent code), in the vocabulary's order (one query)."""
+    return {
+        code: (label, parent)
+        for code, label, parent in CancerType.objects.values_list("code", "label", "parent_id")
+    }
+
+
+def descendants(tree: Mapping[str, tuple[str, str | None]], code: str) -> set[str]:
+    children: dict[str | None, list[str]] = {}
+    for child, (_label, parent) in tree.items():
+        children.setdefault(parent, []).append(child)
+    found, stack = set(), [code]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def _filtered(
+    qs: QuerySet[Dataset],
+    filters: SearchFilters,
+    tree: Mapping[str, tuple[str, str | None]],
+    skip: str = "",
+) -> QuerySet[Dataset]:
+    if filters.query:
+        words = filters.query.split()
+        for word in words[:8]:
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(custodian__name__icontains=word)
+            )
+    if filters.cancer_types and skip != "cancer_types":
+        codes = set().union(*(descendants(tree, code) for code in filters.cancer_types))
+        qs = qs.filter(
+            Exists(CancerThrough.objects.filter(dataset_id=OuterRef("pk"), cancertype_id__in=codes))
+        )
+    if filters.modalities and skip != "modalities":
+        qs = qs.filter(
+            Exists(
+                ModalityThrough.objects.filter(
+                    dataset_id=OuterRef("pk"), modality_id__in=filters.modalities
+                )
+            )
+        )
+    if filters.body_parts and skip != "body_parts":
+        qs = qs.filter(
+            Exists(
+                BodyPartThrough.objects.filter(
+                    dataset_id=OuterRef("pk"), bodypart_id__in=filters.body_parts
+                )
+            )
+        )
+    if filters.countries and skip != "countries":
+        qs = qs.filter(custodian__country__in=filters.countries)
+    if filters.hosting and skip != "hosting":
+        qs = qs.filter(hosting__in=filters.hosting)
+    if filters.sources and skip != "sources":
+        qs = qs.filter(source__in=filters.sources)
+    if filters.access_conditions and skip != "access_conditions":
+        qs = qs.filter(
+            Exists(
+                ConditionThrough.objects.filter(
+                    availabilitystatement_id=OuterRef("current_statement_id"),
+                    accesscondition_id__in=filters.access_conditions,
+                )
+            )
+        )
+    if filters.permissions and skip != "permissions":
+        qs = qs.filter(current_statement__duo_permission_id__in=filters.permissions)
+    if filters.radiation_reports and skip != "radiation_reports":
+        wanted = {value == "yes" for value in filters.radiation_reports}
+        qs = qs.filter(has_radiation_reports__in=wanted)
+    return qs
+
+
+def matching_datasets(
+    filters: SearchFilters, *, base: QuerySet[Dataset] | None = None
+) -> QuerySet[Dataset]:
+    """The datasets matching the filters, without facet counts (for the API's list)."""
+    base = published_datasets() if base is None else base
+    tree = cancer_type_tree() if filters.cancer_types else {}
+    return with_listing_details(_filtered(base, filters, tree))
+
+
+def search_datasets(
+    filters: SearchFilters, *, base: QuerySet[Dataset] | None = None
+) -> SearchResult:
+    """The matching published datasets (a lazy queryset) and every facet's counts."""
+    base = published_datasets() if base is None else base
+    tree = cancer_type_tree()
+    facets = [
+        _cancer_type_facet(_filtered(base, filters, tree, "cancer_types"), filters, tree),
+        _through_facet(
+            "modalities",
+            ModalityThrough.objects.filter(
+                dataset_id__in=_filtered(base, filters, tree, "modalities").values("pk")
+            ),
+            "modality_id",
+            "modality__label",
+            "dataset_id",
+            filters,
+        ),
+        _through_facet(
+            "body_parts",
+            BodyPartThrough.objects.filter(
+                dataset_id__in=_filtered(base, filters, tree, "body_parts").values("pk")
+            ),
+            "bodypart_id",
+            "bodypart__label",
+            "dataset_id",
+            filters,
+        ),
+        _field_facet(
+            "countries",
+            _filtered(base, filters, tree, "countries"),
+            "custodian__country",
+            lambda code: str(countries.name(code)) or code,
+            filters,
+        ),
+        _field_facet(
+            "hosting",
+            _filtered(base, filters, tree, "hosting"),
+            "hosting",
+            lambda value: str(Dataset.Hosting(value).label),
+            filters,
+        ),
+        _field_facet(
+            "sources",
+            _filtered(base, filters, tree, "sources"),
+            "source",
+            lambda value: str(Dataset.Source(value).label),
+            filters,
+        ),
+        _through_facet(
+            "access_conditions",
+            ConditionThrough.objects.filter(
+                availabilitystatement_id__in=_filtered(
+                    base, filters, tree, "access_conditions"
+                ).values("current_statement_id")
+            ),
+            "accesscondition_id",
+            "accesscondition__label",
+            "availabilitystatement_id",
+            filters,
+        ),
+        _through_facet(
+            "permissions",
+            _filtered(base, filters, tree, "permissions"),
+            "current_statement__duo_permission_id",
+            "current_statement__duo_permission__label",
+            "pk",
+            filters,
+        ),
+        _field_facet(
+            "radiation_reports",
+            _filtered(base, filters, tree, "radiation_reports"),
+            "has_radiation_reports",
+            lambda value: str(RDSR_LABELS[value]),
+            filters,
+            to_value=lambda flag: "yes" if flag else "no",
+        ),
+    ]
+    datasets = with_listing_details(_filtered(base, filters, tree))
+    return SearchResult(datasets=datasets, facets=facets)
+
+
+def _cancer_type_facet(
+    qs: QuerySet[Dataset], filters: SearchFilters, tree: Mapping[str, tuple[str, str | None]]
+) -> Facet:
+    """Counts roll up: a dataset of triple-negative breast cancer counts under breast cancer."""
+    codes = list(tree)
+    # One pass over the (dataset, cancer type) pairs of the matching datasets.
+    counts = CancerThrough.objects.filter(dataset_id__in=qs.values("pk")).aggregate(
+        **{
+            f"c{index}": Count(
+                "dataset_id",
+                filter=Q(cancertype_id__in=descendants(tree, code)),
+                distinct=True,
+            )
+            for index, code in enumerate(codes)
+        }
+    )
+    facet = Facet("cancer_types", str(FACET_LABELS["cancer_types"]))
+    for index, code in enumerate(codes):
+        count = counts[f"c{index}"] or 0
+        selected = code in filters.cancer_types
+        if count or selected:
+            facet.values.append(
+                FacetValue(code, tree[code][0], count, selected, _depth(tree, code))
+            )
+    facet.values.sort(key=lambda value: _path(tree, value.value))
+    return facet
+
+
+def _depth(tree: Mapping[str, tuple[str, str | None]], code: str) -> int:
+    return len(_path(tree, code)) - 1
+
+
+def _path(tree: Mapping[str, tuple[str, str | None]], code: str) -> list[str]:
+    path: list[str] = []
+    current: str | None = code
+    while current and current not in path:
+        path.insert(0, tree[current][0])
+        current = tree[current][1]
+    return path
+
+
+def _through_facet(
+    name: str,
+    qs: QuerySet,
+    value_field: str,
+    label_field: str,
+    count_field: str,
+    filters: SearchFilters,
+) -> Facet:
+    rows = (
+        qs.order_by()
+        .values(value_field, label_field)
+        .annotate(n=Count(count_field))
+        .order_by(label_field)
+    )
+    facet = Facet(name, str(FACET_LABELS[name]))
+    selected = set(filters.selected(name))
+    for row in rows:
+        if row[value_field] is None:
+            continue
+        facet.values.append(
+            FacetValue(row[value_field], row[label_field], row["n"], row[value_field] in selected)
+        )
+    _add_missing_selected(facet, selected)
+    return facet
+
+
+def _field_facet(
+    name: str,
+    qs: QuerySet[Dataset],
+    value_field: str,
+    label_of,
+    filters: SearchFilters,
+    to_value=str,
+) -> Facet:
+    rows = qs.order_by().values(value_field).annotate(n=Count("pk"))
+    facet = Facet(name, str(FACET_LABELS[name]))
+    selected = set(filters.selected(name))
+    for row in rows:
+        value = to_value(row[value_field])
+        facet.values.append(FacetValue(value, label_of(value), row["n"], value in selected))
+    facet.values.sort(key=lambda value: value.label)
+    _add_missing_selected(facet, selected)
+    return facet
+
+
+def _add_missing_selected(facet: Facet, selected: set[str]) -> None:
+    present = {value.value for value in facet.values}
+    for value in sorted(selected - present):
+        facet.values.append(FacetValue(value, value, 0, True))
+
+
+# Coverage and participating sites
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    datasets: int
+    subjects: int
+
+
+def coverage() -> dict[str, list[CoverageRow] | CoverageRow]:
+    """Published datasets and their subjects by cancer type, modality, country and hosting."""
+    public = published_datasets()
+    tree = cancer_type_tree()
+    codes = list(tree)
+    aggregates: dict[str, Count | Sum] = {}
+    for index, code in enumerate(codes):
+        within = Q(
+            Exists(
+                CancerThrough.objects.filter(
+                    dataset_id=OuterRef("pk"), cancertype_id__in=descendants(tree, code)
+                )
+            )
+        )
+        aggregates[f"d{index}"] = Count("pk", filter=within)
+        aggregates[f"s{index}"] = Sum("subject_count", filter=within)
+    aggregates["total_datasets"] = Count("pk")
+    aggregates["total_subjects"] = Sum("subject_count")
+    figures = public.aggregate(**aggregates)
+    by_cancer = [
+        CoverageRow(
+            "\u2003" * _depth(tree, code) + tree[code][0],
+            figures[f"d{index}"] or 0,
+            figures[f"s{index}"] or 0,
+        )
+        for index, code in sorted(enumerate(codes), key=lambda item: _path(tree, item[1]))
+    ]
+    by_modality = [
+        CoverageRow(row["modality__label"], row["datasets"], row["subjects"] or 0)
+        for row in ModalityThrough.objects.filter(dataset_id__in=public.values("pk"))
+        .values("modality__label")
+        .annotate(datasets=Count("dataset_id"), subjects=Sum("dataset__subject_count"))
+        .order_by("-subjects", "modality__label")
+    ]
+    by_country = [
+        CoverageRow(
+            str(countries.name(row["custodian__country"])), row["datasets"], row["subjects"]
+        )
+        for row in public.order_by()
+        .values("custodian__country")
+        .annotate(datasets=Count("pk"), subjects=Sum("subject_count"))
+        .order_by("-subjects")
+    ]
+    by_hosting = [
+        CoverageRow(str(Dataset.Hosting(row["hosting"]).label), row["datasets"], row["subjects"])
+        for row in public.order_by()
+        .values("hosting")
+        .annotate(datasets=Count("pk"), subjects=Sum("subject_count"))
+        .order_by("hosting")
+    ]
+    return {
+        "total": CoverageRow("", figures["total_datasets"] or 0, figures["total_subjects"] or 0),
+        "cancer_types": by_cancer,
+        "modalities": by_modality,
+        "countries": by_country,
+        "hosting": by_hosting,
+    }
+
+
+@dataclass
+class Site:
+    name: str
+    short_name: str
+    provider_type: str
+    website: str
+    datasets: int
+
+
+@dataclass
+class CountrySites:
+    code: str
+    name: str
+    sites: list[Site]
+    by_type: dict[str, int]
+
+
+def participating_sites(*, provider_types: Sequence[str] = ()) -> list[CountrySites]:
+    """Member organisations grouped by country, with their published datasets (one query)."""
+    published = (
+        published_datasets()
+        .filter(custodian_id=OuterRef("pk"))
+        .order_by()
+        .values("custodian_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = organisations().annotate(
+        published_datasets=Coalesce(Subquery(published, output_field=IntegerField()), Value(0))
+    )
+    if provider_types:
+        qs = qs.filter(provider_type__in=provider_types)
+    result: dict[str, CountrySites] = {}
+    for org in qs.order_by("country", "name"):
+        country = org.country  # a django-countries Country
+        code = str(country.code)  # type: ignore[attr-defined]
+        group = result.setdefault(code, CountrySites(code, str(country.name), [], {}))  # type: ignore[attr-defined]
+        group.sites.append(
+            Site(
+                org.name,
+                org.short_name,
+                str(ProviderType(org.provider_type).label)
+                if org.provider_type in ProviderType.values
+                else org.provider_type,
+                org.website,
+                org.published_datasets,
+            )
+        )
+        group.by_type[org.provider_type] = group.by_type.get(org.provider_type, 0) + 1
+    return sorted(result.values(), key=lambda group: group.name)

@@ -1,0 +1,106 @@
+"""The demo data of SPEC section 6, as a registry that every app extends.
+
+`python manage.py seed_demo` calls `seed_all()`, which runs each installed app's
+`governance.<app>.demo.seed(context)` in INSTALLED_APPS order, all in one transaction. An app's
+`seed` must be idempotent (look objects up by a natural key, create only what is missing) and
+puts what later apps need into the context under a documented key, e.g. `context["org.applicant"]`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # base32; the README and seed_demo print it
+
+
+@dataclass
+class DemoPerson:
+    email: str
+    roles: list[str]
+    organisation: str
+    has_totp: bool = False
+
+
+@dataclass
+class DemoContext:
+    """What the seeds have made so far, by key, and a tally for the command's report.
+
+    `context["org.applicant"]` finds what an earlier seed stored; `tally(kind, created)` counts
+    objects for the report; `people` lists the demo personas; `notes` are paragraphs the
+    command prints at the end (e.g. an OAuth client's id and secret).
+    """
+
+    objects: dict[str, Any] = field(default_factory=dict)
+    created: Counter[str] = field(default_factory=Counter)
+    existing: Counter[str] = field(default_factory=Counter)
+    people: list[DemoPerson] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self.objects[key]
+        except KeyError:
+            raise KeyError(
+                f"The demo context has no {key!r} yet: the app that makes it must come earlier "
+                f"in INSTALLED_APPS. Known keys: {', '.join(sorted(self.objects))}"
+            ) from None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.objects[key] = value
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.objects
+
+    def tally(self, kind: str, created: bool) -> None:
+        """Count one object of `kind` (a plural noun, e.g. "organisations") as new or kept."""
+        (self.created if created else self.existing)[kind] += 1
+
+    @property
+    def created_anything(self) -> bool:
+        return sum(self.created.values()) > 0
+
+
+def demo_modules() -> list[ModuleType]:
+    """The `demo` modules of the portal's apps that define `seed`, in INSTALLED_APPS order."""
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("governance."):
+            continue
+        module_name = f"{config.name}.demo"
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        if callable(getattr(module, "seed", None)):
+            modules.append(module)
+    return modules
+
+
+def seed_all() -> DemoContext:
+    """Create whatever demo data is missing; running it again changes nothing."""
+    from governance.audit.services import record
+
+    context = DemoContext()
+    with transaction.atomic():
+        for module in demo_modules():
+            module.seed(context)
+        if context.created_anything:
+            record(
+                actor=None,
+                action="demo.seeded",
+                object_type="demo",
+                object_id="seed_demo",
+                object_repr="Demo data",
+                after={"created": dict(context.created)},
+            )
+    return context
