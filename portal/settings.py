@@ -5,6 +5,8 @@ README lists them. With debug off the portal refuses to start on an insecure con
 """
 
 import os
+import secrets
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -52,7 +54,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("PORTAL_DEBUG", False)
 TESTING = env_bool("PORTAL_TESTING", False)
 
+# Build-time commands that sign nothing may run without a key (e.g. collectstatic in an image
+# build); they get a throwaway one. Everything that serves or signs refuses instead.
+_KEYLESS_COMMANDS = {"makemigrations", "makemessages", "compilemessages", "collectstatic"}
+_command = sys.argv[1] if len(sys.argv) > 1 else ""
+
 SECRET_KEY = env_str("PORTAL_SECRET_KEY")
+if not SECRET_KEY and _command in _KEYLESS_COMMANDS:
+    SECRET_KEY = secrets.token_urlsafe(50)
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
         raise ImproperlyConfigured(

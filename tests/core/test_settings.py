@@ -41,6 +41,23 @@ def test_settings_without_secret_key_refuse_debug_off(monkeypatch):
         load_settings(monkeypatch, PORTAL_DEBUG="0")
 
 
+@pytest.mark.parametrize("command", ["makemigrations", "collectstatic"])
+def test_settings_without_secret_key_allow_build_commands_with_a_throwaway_key(
+    monkeypatch, command
+):
+    monkeypatch.setattr("sys.argv", ["manage.py", command, "--check"])
+    first = load_settings(monkeypatch, PORTAL_DEBUG="0")["SECRET_KEY"]
+    second = load_settings(monkeypatch, PORTAL_DEBUG="0")["SECRET_KEY"]
+    assert len(first) >= 50 and first != second
+
+
+@pytest.mark.parametrize("command", ["runserver", "migrate", "check", "seed_demo"])
+def test_settings_without_secret_key_refuse_commands_that_serve_or_sign(monkeypatch, command):
+    monkeypatch.setattr("sys.argv", ["manage.py", command])
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_SECRET_KEY is not set"):
+        load_settings(monkeypatch, PORTAL_DEBUG="0")
+
+
 def test_settings_without_secret_key_start_in_debug(monkeypatch):
     settings = load_settings(monkeypatch, PORTAL_DEBUG="1")
     assert settings["DEBUG"] is True
