@@ -28,6 +28,16 @@ def _cache_of_its_own(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    # A request to a /es/ page leaves Spanish active in the thread, and reverse() follows the
+    # active language: every test starts in the default language.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def password():
     return PASSWORD
