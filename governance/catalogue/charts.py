@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-LABEL_WIDTH = 230
+# Wide enough for LABEL_CHARS characters at 13px (about 7px each) plus the gap to the bar.
+LABEL_WIDTH = 300
+LABEL_CHARS = 40
 BAR_AREA = 380
 VALUE_WIDTH = 70
 ROW_HEIGHT = 26
@@ -39,7 +41,7 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]]) -> BarChart:
         width = round(BAR_AREA * value / largest) if value else 0
         bars.append(
             Bar(
-                label=label if len(label) <= 34 else label[:33] + "…",
+                label=label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…",
                 value=value,
                 y=y,
                 width=max(width, 1 if value else 0),

@@ -70,6 +70,9 @@ class DatasetForm(forms.ModelForm):
         self.fields["modalities"].queryset = Modality.objects.all()
         self.fields["body_parts"].queryset = BodyPart.objects.all()
         self.fields["quality_score"].widget.attrs.update({"min": 0, "max": 100, "step": "0.01"})
+        # Radio buttons need no "- Select an option -" choice: none is ticked until one is chosen.
+        self.fields["source"].choices = Dataset.Source.choices
+        self.fields["hosting"].choices = Dataset.Hosting.choices
 
     def clean(self):
         data = super().clean()
