@@ -40,12 +40,6 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # The person's own account
 
 
@@ -177,7 +171,6 @@ def erasure_request_list(request):
         {
             "filter": filterset,
             "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
         },
     )
 
@@ -228,7 +221,7 @@ def people_list(request):
     return render(
         request,
         "accounts/people_list.html",
-        {"page": _page(request, people), "q": query, "query": _query_without_page(request)},
+        {"page": _page(request, people), "q": query},
     )
 
 
@@ -244,7 +237,6 @@ def organisation_list(request):
         {
             "filter": filterset,
             "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
         },
     )
 

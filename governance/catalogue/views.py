@@ -25,8 +25,6 @@ def search(request):
     filters = selectors.filters_from(request.GET)
     result = selectors.search_datasets(filters)
     page = Paginator(result.datasets, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "catalogue/search.html",
@@ -34,7 +32,6 @@ def search(request):
             "filters": filters,
             "facets": result.facets,
             "page": page,
-            "query_string": params.urlencode(),
             "any_filter": any(filters.selected(name) for name in FACET_LABELS) or filters.query,
         },
     )
