@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.audit import selectors, services
 from governance.audit.forms import AuditEventFilter
+from governance.core.listing import filtered_page
 
 PAGE_SIZE = 50
 
@@ -24,16 +24,8 @@ def _require_audit_reader(request) -> None:
 def event_list(request):
     _require_audit_reader(request)
     filterset = AuditEventFilter(request.GET, queryset=selectors.events())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request,
-        "audit/event_list.html",
-        {
-            "filter": filterset,
-            "filters_invalid": filterset.is_bound and not filterset.is_valid(),
-            "filtered": any(request.GET.get(name) for name in filterset.filters),
-            "page": page,
-        },
+        request, "audit/event_list.html", filtered_page(request, filterset, page_size=PAGE_SIZE)
     )
 
 

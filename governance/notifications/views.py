@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.core.errors import PortalError
+from governance.core.listing import filtered_page
 from governance.notifications import selectors, services
 from governance.notifications.forms import OutboundEmailFilter
 
@@ -25,16 +25,12 @@ def _require_outbox_manager(request) -> None:
 def outbox(request):
     _require_outbox_manager(request)
     filterset = OutboundEmailFilter(request.GET, queryset=selectors.outbox())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/outbox.html",
         {
-            "filter": filterset,
-            "filters_invalid": filterset.is_bound and not filterset.is_valid(),
-            "filtered": any(request.GET.get(name) for name in filterset.filters),
+            **filtered_page(request, filterset, page_size=PAGE_SIZE),
             "counts": selectors.counts_by_state(),
-            "page": page,
         },
     )
 
