@@ -109,11 +109,19 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "oauth2_provider",
     "governance.core",
     "governance.accounts",
     "governance.audit",
     "governance.notifications",
     "governance.catalogue",
+    "governance.access",
+    "governance.agreements",
+    "governance.consent",
+    "governance.tokens",
+    "governance.calls",
+    "governance.reviews",
+    "governance.engagement",
     "governance.api",
 ]
 
@@ -424,4 +432,20 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Token service (OAuth 2.0 / OIDC issuer, django-oauth-toolkit) ---------------------------
+OAUTH2_PROVIDER: dict[str, object] = {
+    # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, PKCE S256 only,
+    # access tokens never in the query string.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    # Plain http redirect URIs only for local trials (loopback clients of a debug portal).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
 }

@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("governance.api.urls")),
     path("django-admin/", admin.site.urls),
+    # OAuth 2.0 / OIDC protocol endpoints and /.well-known/ documents: never language-prefixed.
+    path("", include("governance.tokens.protocol_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("governance.core.urls")),
@@ -23,6 +25,13 @@ urlpatterns += i18n_patterns(
     path("audit/", include("governance.audit.urls")),
     path("outbox/", include("governance.notifications.urls")),
     path("catalogue/", include("governance.catalogue.urls")),
+    path("access/", include("governance.access.urls")),
+    path("agreements/", include("governance.agreements.urls")),
+    path("consent/", include("governance.consent.urls")),
+    path("tokens/", include("governance.tokens.urls")),
+    path("calls/", include("governance.calls.urls")),
+    path("reviews/", include("governance.reviews.urls")),
+    path("engagement/", include("governance.engagement.urls")),
     prefix_default_language=False,
 )
 

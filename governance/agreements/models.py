@@ -1,0 +1,114 @@
+"""Data-use agreements and the grants they create (SPEC section 4 "Agreement", "Grant").
+
+One agreement binds a researcher and one data holder for the datasets that holder's committee
+approved in one request. An amendment is a new version (`supersedes`); the old one stays
+readable. An agreement in force creates one `Grant` per dataset and access condition.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Agreement(models.Model):
+    class State(models.TextChoices):
+        DRAFTED = "drafted", _("Drafted")
+        SIGNED_BY_RESEARCHER = "signed_by_researcher", _("Signed by the researcher")
+        IN_FORCE = "in_force", _("In force")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    request = models.ForeignKey(
+        "access.AccessRequest", on_delete=models.PROTECT, related_name="agreements"
+    )
+    holder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="agreements_as_holder",
+        verbose_name=_("data holder"),
+    )
+    researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreements"
+    )
+    items = models.ManyToManyField(
+        "access.RequestedDataset", related_name="agreements", verbose_name=_("datasets")
+    )
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by"
+    )
+    state = models.CharField(
+        _("state"), max_length=30, choices=State.choices, default=State.DRAFTED, db_index=True
+    )
+    starts_on = models.DateField(_("in force from"))
+    ends_on = models.DateField(_("in force until"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data-use agreement")
+        verbose_name_plural = _("data-use agreements")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"DUA {self.pk} v{self.version}: {self.request}"
+
+
+class Grant(models.Model):
+    """Permission for one person to use one dataset through one access condition, for a period.
+
+    What the token service turns into tokens: a grant is usable when it is active and now lies
+    in [starts_at, ends_at).
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="grants")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants"
+    )
+    dataset = models.ForeignKey(
+        "catalogue.Dataset", on_delete=models.PROTECT, related_name="grants"
+    )
+    access_condition = models.ForeignKey(
+        "catalogue.AccessCondition", on_delete=models.PROTECT, related_name="grants"
+    )
+    committee = models.ForeignKey(
+        "access.Committee", on_delete=models.PROTECT, null=True, blank=True, related_name="grants"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.ACTIVE, db_index=True
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"), db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.TextField(_("reason"), blank=True)
+    renewal_reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["person", "state"], name="grant_person_state")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} ({self.access_condition_id}) for {self.person}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.state == self.State.ACTIVE and self.starts_at <= now < self.ends_at
