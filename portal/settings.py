@@ -372,7 +372,23 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work, run by `celery beat` (make beat). Each task is a function in the app's tasks.py.
+CELERY_BEAT_SCHEDULE: dict = {
+    "expire-grants": {"task": "governance.agreements.tasks.expire_grants", "schedule": 300.0},
+    "remind-grant-renewals": {
+        "task": "governance.agreements.tasks.remind_renewals",
+        "schedule": 86400.0,
+    },
+    "remind-access-committees": {
+        "task": "governance.access.tasks.remind_committees",
+        "schedule": 86400.0,
+    },
+    "call-announcements": {"task": "governance.calls.tasks.announce_calls", "schedule": 3600.0},
+    "engagement-reminders": {
+        "task": "governance.engagement.tasks.send_reminders",
+        "schedule": 3600.0,
+    },
+}
 
 # REST API
 REST_FRAMEWORK = {
