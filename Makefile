@@ -85,6 +85,10 @@ beat: $(STAMP) ## Run Celery beat, the scheduler of periodic tasks (exactly one 
 bench: $(STAMP) ## Benchmark a production-like server; figures go to bench/results.json
 	$(PYTHON) bench/run.py
 	$(PYTHON) bench/catalogue_search.py
+	$(PYTHON) bench/calls_ranking.py
+	$(PYTHON) bench/consent_import.py
+	$(PYTHON) bench/agreements_pdf.py
+	$(PYTHON) bench/engagement_results.py
 
 messages: $(STAMP) ## Update the Spanish translation catalogue and compile it
 	$(DEV) $(MANAGE) makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*' \

@@ -33,6 +33,8 @@ PYTHON = sys.executable
 PERSONA = "researcher@demo.example"
 PASSWORD = "demo-pass-2026"
 BENCH_DATABASE = "portal_bench"
+TOKEN_CLIENT = "demo-processing"
+TOKEN_SECRET = "demo-processing-secret"
 
 
 class BenchError(Exception):
@@ -95,6 +97,7 @@ def run(args: argparse.Namespace) -> None:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base, server)
         cookie = log_in(base)
+        basic, access_token = token_client(base)
         server_config = {
             "server": "gunicorn",
             "workers": args.workers,
@@ -109,6 +112,19 @@ def run(args: argparse.Namespace) -> None:
             "healthz": ("/healthz", None, "GET /healthz (database and broker probe)"),
             "dashboard": ("/dashboard/", cookie, f"GET /dashboard/ signed in as {PERSONA}"),
             "bare_view": ("/bench/bare", None, "GET a bare Django view through every middleware"),
+            "token_introspection": (
+                "/oauth/introspect",
+                None,
+                f"POST /oauth/introspect (RFC 7662, HTTP Basic as {TOKEN_CLIENT}) of a live token",
+                (f"token={access_token}", basic),
+            ),
+            "token_issuance": (
+                "/oauth/token",
+                None,
+                f"POST /oauth/token client_credentials as {TOKEN_CLIENT} (JWT signed, recorded, "
+                "audited)",
+                ("grant_type=client_credentials&scope=datasets", basic),
+            ),
         }
         context = {
             "connections": args.connections,
@@ -125,14 +141,17 @@ def run(args: argparse.Namespace) -> None:
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         }
         figures = {}
-        for key, (path, header, what) in benchmarks.items():
-            load(wrk, base + path, header, args.warmup, args.connections, args.threads)
+        for key, (path, header, what, *post) in benchmarks.items():
+            form = post[0] if post else None
+            load(wrk, base + path, header, args.warmup, args.connections, args.threads, form)
             before = cpu_times()
-            result = load(wrk, base + path, header, args.duration, args.connections, args.threads)
+            result = load(
+                wrk, base + path, header, args.duration, args.connections, args.threads, form
+            )
             result["cpu_steal_pct"] = steal_percent(before, cpu_times())
             figures[key] = {"what": what, **result, **context}
             print(
-                f"bench: {key:<10} {result['rps']:>8.1f} req/s   p50 {result['p50_ms']:>7.2f} ms"
+                f"bench: {key:<19} {result['rps']:>8.1f} req/s   p50 {result['p50_ms']:>7.2f} ms"
                 f"   p99 {result['p99_ms']:>7.2f} ms   (CPU steal {result['cpu_steal_pct']}%)"
             )
     finally:
@@ -193,6 +212,9 @@ def server_environment(port: int) -> tuple[dict[str, str], str]:
         "PORTAL_EMAIL_FILE_PATH": str(TMP / "mail"),
         "PORTAL_LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # The token benchmarks hammer one client: its rate limits must not answer 429.
+        "PORTAL_TOKEN_RATE_LIMIT": "1000000000",
+        "PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT": "1000000000",
     }
     env.pop("PORTAL_SECRET_KEY_FILE", None)
     env.pop("PORTAL_EMAIL_URL", None)  # nothing the benchmark does may reach a real mailbox
@@ -296,20 +318,35 @@ def log_in(base: str) -> str:
 
 
 def load(
-    wrk: str, url: str, cookie: str | None, seconds: int, connections: int, threads: int
+    wrk: str,
+    url: str,
+    cookie: str | None,
+    seconds: int,
+    connections: int,
+    threads: int,
+    form: tuple[str, str] | None = None,
 ) -> dict:
+    """Load `url` with GETs, or with POSTs of `form` = (urlencoded body, Authorization header)."""
+    script = BENCH / ("post.lua" if form else "report.lua")
     command = [
         wrk,
         f"--threads={threads}",
         f"--connections={connections}",
         f"--duration={seconds}s",
         "--timeout=10s",
-        f"--script={BENCH / 'report.lua'}",
+        f"--script={script}",
     ]
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
+    env = os.environ.copy()
+    if form:
+        env |= {
+            "BENCH_BODY": form[0],
+            "BENCH_AUTHORIZATION": form[1],
+            "BENCH_REPORT_LUA": str(BENCH / "report.lua"),
+        }
     done = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=False
+        [*command, url], capture_output=True, text=True, timeout=seconds + 30, check=False, env=env
     )
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if done.returncode != 0 or line is None:
@@ -328,6 +365,27 @@ def load(
         "max_ms": round(raw["max_us"] / 1000, 2),
         "requests": raw["requests"],
     }
+
+
+def token_client(base: str) -> tuple[str, str]:
+    """The demo service's Basic header and one live access token (for introspection)."""
+    import base64
+
+    import requests
+
+    basic = "Basic " + base64.b64encode(f"{TOKEN_CLIENT}:{TOKEN_SECRET}".encode()).decode()
+    answer = requests.post(
+        f"{base}/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "datasets"},
+        headers={"Authorization": basic},
+        timeout=10,
+    )
+    if answer.status_code != 200:
+        raise BenchError(
+            f"the demo client {TOKEN_CLIENT} got no token ({answer.status_code}: "
+            f"{answer.text[:200]}); is the demo data loaded?"
+        )
+    return basic, answer.json()["access_token"]
 
 
 def cpu_times() -> list[int]:

@@ -339,6 +339,11 @@ PORTAL_API_TOKEN_MAX_DAYS = env_int("PORTAL_API_TOKEN_MAX_DAYS", 365)
 # Roles whose members must use multi-factor authentication before anything else.
 PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 
+# Data-use agreements: with a certificate and key (PEM paths), final PDFs get a PAdES signature.
+PORTAL_PDF_SIGNING_CERT_FILE = env_str("PORTAL_PDF_SIGNING_CERT_FILE")
+PORTAL_PDF_SIGNING_KEY_FILE = env_str("PORTAL_PDF_SIGNING_KEY_FILE")
+PORTAL_PDF_SIGNING_KEY_PASSWORD = env_str("PORTAL_PDF_SIGNING_KEY_PASSWORD")
+
 # Email
 EMAIL_URL = env_str("PORTAL_EMAIL_URL")
 DEFAULT_FROM_EMAIL = env_str("PORTAL_FROM_EMAIL", "Governance portal <noreply@portal.example>")
@@ -387,6 +392,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "engagement-reminders": {
         "task": "governance.engagement.tasks.send_reminders",
         "schedule": 3600.0,
+    },
+    "token-introspection-counts": {
+        "task": "governance.tokens.tasks.flush_introspection_counts",
+        "schedule": 60.0,
     },
 }
 
@@ -464,4 +473,52 @@ OAUTH2_PROVIDER: dict[str, object] = {
     "ROTATE_REFRESH_TOKEN": True,
     # Plain http redirect URIs only for local trials (loopback clients of a debug portal).
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
+}
+# Access tokens are RFC 9068 JWTs signed with the portal's own keys (governance/tokens/keys.py);
+# the validator adds the portal's rules (Basic client auth only, per-client grant types and
+# scopes, token records for introspection and revocation).
+PORTAL_TOKEN_LIFETIME = env_int("PORTAL_TOKEN_LIFETIME", 600)
+PORTAL_TOKEN_REFRESH_LIFETIME = env_int("PORTAL_TOKEN_REFRESH_LIFETIME", 8 * 3600)
+PORTAL_TOKEN_VISA_LIFETIME = env_int("PORTAL_TOKEN_VISA_LIFETIME", 3600)
+PORTAL_TOKEN_ALGORITHM = env_str("PORTAL_TOKEN_ALGORITHM", "ES256")
+# Private signing keys are encrypted at rest with this key (else one derived from SECRET_KEY).
+PORTAL_TOKEN_KEY_ENCRYPTION_KEY = env_str("PORTAL_TOKEN_KEY_ENCRYPTION_KEY")
+# A PEM private key (or PORTAL_TOKEN_SIGNING_KEY_FILE, a path) replaces the database keys.
+PORTAL_TOKEN_SIGNING_KEY = env_str("PORTAL_TOKEN_SIGNING_KEY")
+# Requests per client and minute at the token and introspection endpoints (429 beyond).
+PORTAL_TOKEN_RATE_LIMIT = env_int("PORTAL_TOKEN_RATE_LIMIT", 600)
+PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT = env_int("PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT", 60000)
+PORTAL_TOKEN_WEBHOOK_RETRIES = env_int("PORTAL_TOKEN_WEBHOOK_RETRIES", 6)
+if PORTAL_TOKEN_ALGORITHM not in {"ES256", "RS256"}:
+    raise ImproperlyConfigured(
+        f"PORTAL_TOKEN_ALGORITHM must be ES256 or RS256, not {PORTAL_TOKEN_ALGORITHM!r}."
+    )
+# The toolkit's own models (not swapped); named so that migrations can depend on them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER |= {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": PORTAL_BASE_URL,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["client_secret_basic"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "client_credentials", "refresh_token"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": PORTAL_TOKEN_LIFETIME,
+    "ID_TOKEN_EXPIRE_SECONDS": PORTAL_TOKEN_LIFETIME,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": PORTAL_TOKEN_REFRESH_LIFETIME,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_GENERATOR": "governance.tokens.oauth.generate_access_token",
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
+    "OAUTH2_VALIDATOR_CLASS": "governance.tokens.oauth.PortalValidator",
+    "SCOPES": {
+        "openid": "Sign you in to the service (OpenID Connect)",
+        "profile": "Your name",
+        "email": "Your email address",
+        "datasets": "Use the datasets you are granted, through this service",
+        "ga4gh_passport_v1": "Your GA4GH passport: the datasets you are granted",
+    },
+    "DEFAULT_SCOPES": ["datasets"],
+    "REQUEST_APPROVAL_PROMPT": "force",
 }

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from governance.core.transitions import StateMachine
+
 
 class Committee(models.Model):
     """An access committee: a data holder's own, or federation-wide (no organisation)."""
@@ -115,6 +117,10 @@ class AccessRequest(models.Model):
     )
     commercial = models.BooleanField(_("commercial use"), default=False)
     for_profit = models.BooleanField(_("for-profit organisation"), default=False)
+    method_development = models.BooleanField(
+        _("develops methods (software, algorithms)"), default=False
+    )
+    genetic_study = models.BooleanField(_("genetic study"), default=False)
     starts_on = models.DateField(_("access from"))
     ends_on = models.DateField(_("access until"))
     team = models.JSONField(
@@ -182,6 +188,9 @@ class RequestedDataset(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When the committee was last reminded of this item.")
+    )
 
     class Meta:
         verbose_name = _("requested dataset")
@@ -194,3 +203,115 @@ class RequestedDataset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset} ({self.access_condition_id})"
+
+
+class CommitteeConflict(models.Model):
+    """A declared conflict of interest: the person may not vote or decide on the organisation's
+    requests in any committee they sit on."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="committee_conflicts"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict of interest")
+        verbose_name_plural = _("declared conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"], name="committee_conflict_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} / {self.organisation}"
+
+
+class RequestVersion(models.Model):
+    """What the researcher submitted, frozen: one row per submitted version, for diffs."""
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["request", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="request_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} v{self.version}"
+
+
+class Vote(models.Model):
+    """One committee member's vote on one requested dataset, for one version of the request."""
+
+    class Choice(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+
+    item = models.ForeignKey(RequestedDataset, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    cast_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cast_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "voter", "version"], name="vote_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter}: {self.choice} on {self.item}"
+
+
+class RequestComment(models.Model):
+    """A committee's comment on its part of a request: private, or shown to the researcher."""
+
+    class Visibility(models.TextChoices):
+        COMMITTEE = "committee", _("Committee only")
+        RESEARCHER = "researcher", _("Also the researcher")
+
+    request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="comments")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField()
+    body = models.TextField(_("comment"))
+    visibility = models.CharField(
+        _("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.COMMITTEE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on {self.request}"
+
+
+# SPEC section 4: draft -> submitted -> under_review -> returned -> submitted ... -> approved |
+# rejected; withdrawn by the researcher before a decision.
+REQUEST_MACHINE = StateMachine(
+    "access_request",
+    tuple(AccessRequest.State.values),
+    {
+        "submit": (["draft", "returned"], "submitted"),
+        "start_review": (["submitted"], "under_review"),
+        "return": (["submitted", "under_review"], "returned"),
+        "approve": (["submitted", "under_review"], "approved"),
+        "reject": (["submitted", "under_review"], "rejected"),
+        "withdraw": (["draft", "submitted", "under_review", "returned"], "withdrawn"),
+    },
+)

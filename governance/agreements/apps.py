@@ -6,3 +6,6 @@ class AgreementsConfig(AppConfig):
     name = "governance.agreements"
     label = "agreements"
     verbose_name = _("Data-use agreements and grants")
+
+    def ready(self) -> None:
+        from governance.agreements import receivers  # noqa: F401  (connects the receivers)

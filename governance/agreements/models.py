@@ -12,6 +12,29 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.core.transitions import StateMachine
+
+
+class AgreementTemplate(models.Model):
+    """The federation-wide text of the data-use agreement, versioned; the newest version is used.
+
+    `body` is Markdown; it is rendered and sanitised when an agreement is drafted, and the
+    agreement keeps that rendering, so a later template version never changes a signed text.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement template")
+        verbose_name_plural = _("agreement templates")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
 
 class Agreement(models.Model):
     class State(models.TextChoices):
@@ -48,6 +71,20 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     in_force_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    template = models.ForeignKey(
+        AgreementTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    # What the agreement says, fixed when drafted (parties, datasets with their conditions and
+    # obligations, purpose, team, the template's text): the document is rendered from this only.
+    terms = models.JSONField(default=dict, blank=True)
+    # The current PDF: the draft, then with the researcher's signature, then the final one.
+    document = models.FileField(upload_to="agreements/%Y/", blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    ended_reason = models.TextField(_("reason it ended"), blank=True)
 
     class Meta:
         verbose_name = _("data-use agreement")
@@ -99,6 +136,9 @@ class Grant(models.Model):
     revoked_reason = models.TextField(_("reason"), blank=True)
     renewal_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Why it ended: "expired", "revoked" or "basis_lost" (the reasons of `grant_ended`).
+    end_reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("grant")
@@ -112,3 +152,54 @@ class Grant(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.state == self.State.ACTIVE and self.starts_at <= now < self.ends_at
+
+
+class AgreementSignature(models.Model):
+    """One party's signature: who, when, from where, and the SHA-256 of the exact PDF signed."""
+
+    class Role(models.TextChoices):
+        RESEARCHER = "researcher", _("Researcher")
+        HOLDER = "holder", _("Data holder's signatory")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreement_signatures"
+    )
+    role = models.CharField(_("signed as"), max_length=20, choices=Role.choices)
+    signed_at = models.DateTimeField(_("signed at"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    method = models.CharField(_("re-authenticated with"), max_length=20)
+    document = models.FileField(upload_to="agreements/%Y/", blank=True)
+    document_sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64)
+
+    class Meta:
+        verbose_name = _("agreement signature")
+        verbose_name_plural = _("agreement signatures")
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "role"], name="agreement_signed_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer} ({self.role}) on {self.agreement}"
+
+
+AGREEMENT_MACHINE = StateMachine(
+    "agreement",
+    ("drafted", "signed_by_researcher", "in_force", "expired", "terminated"),
+    {
+        "sign": (["drafted"], "signed_by_researcher"),
+        "countersign": (["signed_by_researcher"], "in_force"),
+        "expire": (["in_force"], "expired"),
+        "terminate": (["drafted", "signed_by_researcher", "in_force"], "terminated"),
+    },
+)
+
+GRANT_MACHINE = StateMachine(
+    "grant",
+    ("active", "expired", "revoked"),
+    {
+        "expire": (["active"], "expired"),
+        "revoke": (["active"], "revoked"),
+    },
+)

@@ -614,3 +614,28 @@ def participating_sites(*, provider_types: Sequence[str] = ()) -> list[CountrySi
         )
         group.by_type[org.provider_type] = group.by_type.get(org.provider_type, 0) + 1
     return sorted(result.values(), key=lambda group: group.name)
+
+
+# Data-use conditions for matching a research purpose (used by access requests)
+
+
+def use_conditions_of(statement: AvailabilityStatement):
+    """The statement's DUO conditions as `duo.UseConditions`: permission and modifier DUO ids,
+    the disease's code, and each modifier's parameters. Reads `statement.modifiers.all()`, so
+    prefetch them (with `statements_with_details`) when doing this for many statements."""
+    from governance.catalogue.duo import UseConditions
+
+    modifiers = {
+        modifier.duo_term_id: {
+            "months": str(modifier.months) if modifier.months else "",
+            "date": modifier.until_date.isoformat() if modifier.until_date else "",
+            "area": modifier.area,
+            "detail": modifier.detail,
+        }
+        for modifier in statement.modifiers.all()
+    }
+    return UseConditions(
+        permission=statement.duo_permission_id or "",
+        disease=statement.disease_id or "",
+        modifiers=modifiers,
+    )

@@ -1,2 +1,56 @@
+from django.urls import path
+
+from governance.engagement.views import consultations, events, surveys
+
 app_name = "engagement"
-urlpatterns: list = []
+urlpatterns = [
+    path("surveys/", surveys.survey_list, name="surveys"),
+    path("surveys/new/", surveys.survey_edit, name="survey_create"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey"),
+    path("surveys/<int:pk>/edit/", surveys.survey_edit, name="survey_edit"),
+    path("surveys/<int:pk>/build/", surveys.survey_build, name="survey_build"),
+    path("surveys/<int:pk>/invitations/", surveys.survey_invitations, name="survey_invitations"),
+    path("surveys/<int:pk>/do/<slug:action>/", surveys.survey_transition, name="survey_transition"),
+    path(
+        "surveys/<int:pk>/invitation/<str:token>/",
+        surveys.survey_invitation,
+        name="survey_invitation",
+    ),
+    path("surveys/<int:pk>/start/", surveys.survey_start, name="survey_start"),
+    path("surveys/<int:pk>/respond/", surveys.survey_respond, name="survey_respond"),
+    path("surveys/<int:pk>/resume/<str:token>/", surveys.survey_resume, name="survey_resume"),
+    path("surveys/<int:pk>/saved/", surveys.survey_saved, name="survey_saved"),
+    path("surveys/<int:pk>/thanks/", surveys.survey_thanks, name="survey_thanks"),
+    path("surveys/<int:pk>/results/", surveys.survey_results_page, name="survey_results"),
+    path("surveys/<int:pk>/export.<slug:fmt>", surveys.survey_export, name="survey_export"),
+    path(
+        "surveys/<int:pk>/questions/<int:question_pk>/answers/",
+        surveys.survey_text_answers,
+        name="survey_text_answers",
+    ),
+    path("questions/<int:pk>/delete/", surveys.question_delete, name="question_delete"),
+    path("consultations/", consultations.consultation_list, name="consultations"),
+    path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation"),
+    path(
+        "consultations/<int:pk>/comment/",
+        consultations.consultation_comment,
+        name="consultation_comment",
+    ),
+    path(
+        "consultations/<int:pk>/do/<slug:action>/",
+        consultations.consultation_transition,
+        name="consultation_transition",
+    ),
+    path(
+        "consultations/<int:pk>/what-we-heard/",
+        consultations.consultation_outcome,
+        name="consultation_outcome",
+    ),
+    path("comments/<int:pk>/moderate/", consultations.comment_moderate, name="comment_moderate"),
+    path("events/", events.event_list, name="events"),
+    path("events/<int:pk>/", events.event_detail, name="event"),
+    path("events/<int:pk>/register/", events.event_register, name="event_register"),
+    path("events/<int:pk>/cancel/", events.event_cancel, name="event_cancel"),
+    path("events/<int:pk>/invite.ics", events.event_ics, name="event_ics"),
+    path("events/<int:pk>/attendance/", events.event_attendance, name="event_attendance"),
+]

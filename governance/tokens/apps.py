@@ -6,3 +6,12 @@ class TokensConfig(AppConfig):
     name = "governance.tokens"
     label = "tokens"
     verbose_name = _("Token service")
+
+    def ready(self) -> None:
+        from governance.core import events
+        from governance.tokens import receivers
+
+        events.grant_ended.connect(receivers.on_grant_ended, dispatch_uid="tokens.grant_ended")
+        events.dataset_consent_changed.connect(
+            receivers.on_dataset_consent_changed, dispatch_uid="tokens.consent_changed"
+        )

@@ -1,0 +1,75 @@
+"""What waits for a person in agreements: agreements to sign or countersign, grants ending."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from governance.accounts.roles import Role
+from governance.agreements import selectors
+from governance.core.dashboard import Item, Section
+
+
+def sections(person, roles: frozenset[str]) -> list[Section]:
+    result = []
+    if Role.RESEARCHER in roles:
+        result.append(_researcher_section(person))
+    if Role.DATA_HOLDER in roles:
+        result.append(_holder_section(person))
+    return result
+
+
+def _researcher_section(person) -> Section:
+    items = [
+        Item(
+            text=agreement.request.title,
+            url=reverse("agreements:detail", args=[agreement.pk]),
+            note=_("data-use agreement (version %(version)s) waiting for your signature")
+            % {"version": agreement.version},
+        )
+        for agreement in selectors.agreements_to_sign(person).select_related("request")
+    ]
+    items += [
+        Item(
+            text=grant.dataset.title,
+            url=reverse("agreements:grant", args=[grant.pk]),
+            note=_("your access ends on %(date)s") % {"date": formats.date_format(grant.ends_at)},
+        )
+        for grant in selectors.grants_ending_soon(person).select_related("dataset")
+    ]
+    active = selectors.usable_grants_for(person).count()
+    return Section(
+        title=_("Your agreements and grants"),
+        role=Role.RESEARCHER,
+        items=items,
+        empty_text=_("Nothing to sign. Active grants: %(count)s.") % {"count": active},
+        links=[
+            Item(_("Your agreements"), reverse("agreements:list")),
+            Item(_("Your grants"), reverse("agreements:grants")),
+        ],
+    )
+
+
+def _holder_section(person) -> Section:
+    items = [
+        Item(
+            text=agreement.request.title,
+            url=reverse("agreements:detail", args=[agreement.pk]),
+            note=_("signed by %(researcher)s: waiting for your countersignature")
+            % {"researcher": agreement.researcher},
+        )
+        for agreement in selectors.agreements_to_countersign(person).select_related(
+            "request", "researcher"
+        )
+    ]
+    return Section(
+        title=_("Agreements to countersign"),
+        role=Role.DATA_HOLDER,
+        items=items,
+        empty_text=_("No agreement waits for your countersignature."),
+        links=[
+            Item(_("Agreements on your datasets"), reverse("agreements:list")),
+            Item(_("Grants on your datasets"), reverse("agreements:grants")),
+        ],
+    )

@@ -1,0 +1,244 @@
+"""Pages for agreements and grants. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.accounts.selectors import has_totp, is_portal_staff
+from governance.agreements import rules, selectors, services
+from governance.agreements.documents import document_context
+from governance.agreements.forms import (
+    AgreementFilter,
+    AmendForm,
+    GrantFilter,
+    ReasonForm,
+    SignForm,
+)
+from governance.agreements.models import Agreement
+from governance.core.errors import PortalError
+from governance.core.listing import filtered_page
+
+PAGE_SIZE = 25
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+@require_GET
+def agreement_list(request):
+    qs = selectors.with_agreement_details(selectors.agreements_visible_to(request.user)).order_by(
+        "-created_at"
+    )
+    filterset = AgreementFilter(request.GET or None, queryset=qs)
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {
+            **filtered_page(request, filterset, page_size=PAGE_SIZE),
+            "to_countersign": selectors.agreements_to_countersign(request.user).count(),
+        },
+    )
+
+
+def _detail_context(request, agreement: Agreement, **extra) -> dict:
+    signatures = list(agreement.signatures.all())
+    can_sign = services.can_sign(request.user, agreement)
+    return {
+        **document_context(agreement, signatures),
+        "signatures": signatures,
+        "can_sign": can_sign,
+        "sign_form": extra.pop("sign_form", None)
+        or SignForm(
+            initial={"document_sha256": agreement.document_sha256},
+            with_code=has_totp(request.user),
+        ),
+        "signing_as_holder": can_sign and agreement.state == Agreement.State.SIGNED_BY_RESEARCHER,
+        "can_terminate": rules.may_terminate(request.user, agreement)
+        and agreement.state in {"drafted", "signed_by_researcher", "in_force"},
+        "can_amend": rules.may_amend(request.user, agreement)
+        and agreement.state == Agreement.State.IN_FORCE
+        and not Agreement.objects.filter(supersedes=agreement).exists(),
+        "amended_by": Agreement.objects.filter(supersedes=agreement).first(),
+        "grants": selectors.with_grant_details(
+            selectors.grants_visible_to(request.user).filter(agreement=agreement)
+        ),
+        "terminate_form": extra.pop("terminate_form", None) or ReasonForm(),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def agreement_detail(request, pk: int):
+    agreement = selectors.agreement_for(request.user, pk)
+    return render(request, "agreements/agreement_detail.html", _detail_context(request, agreement))
+
+
+@login_required
+@require_GET
+def agreement_pdf(request, pk: int):
+    agreement = selectors.agreement_for(request.user, pk)
+    data = services.agreement_document(agreement=agreement)
+    agreement.refresh_from_db(fields=["document", "document_sha256"])
+    response = FileResponse(
+        io.BytesIO(data),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"agreement-{agreement.pk}-v{agreement.version}.pdf",
+    )
+    response["X-Document-SHA256"] = agreement.document_sha256
+    return response
+
+
+@login_required
+@require_POST
+def agreement_sign(request, pk: int):
+    agreement = selectors.agreement_for(request.user, pk)
+    form = SignForm(request.POST, with_code=has_totp(request.user))
+    if form.is_valid():
+        try:
+            agreement = services.agreement_sign(
+                agreement=agreement,
+                actor=request.user,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data.get("code", ""),
+                ip=client_ip(request),
+                expected_sha256=form.cleaned_data["document_sha256"],
+            )
+        except PortalError as error:
+            form.add_error(None, error.detail)
+        else:
+            if agreement.state == Agreement.State.IN_FORCE:
+                messages.success(
+                    request,
+                    _("You countersigned: the agreement is in force and its grants are active."),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("You signed the agreement. The data holder's signatory countersigns next."),
+                )
+            return redirect("agreements:detail", pk=agreement.pk)
+    agreement = selectors.agreement_for(request.user, pk)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        _detail_context(request, agreement, sign_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def agreement_terminate(request, pk: int):
+    agreement = selectors.agreement_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_terminate(
+                agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PortalError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, _("The agreement is terminated; its grants have ended."))
+        return redirect("agreements:detail", pk=agreement.pk)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        _detail_context(request, agreement, terminate_form=form),
+        status=400,
+    )
+
+
+@login_required
+def agreement_amend(request, pk: int):
+    agreement = selectors.agreement_for(request.user, pk)
+    form = AmendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = services.agreement_amend(
+                agreement=agreement,
+                actor=request.user,
+                ends_on=form.cleaned_data["ends_on"],
+                add_member=form.add_member(),
+            )
+        except PortalError as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Version %(version)s is drafted. Once both parties have signed it, it "
+                    "replaces version %(old)s."
+                )
+                % {"version": amendment.version, "old": agreement.version},
+            )
+            return redirect("agreements:detail", pk=amendment.pk)
+    return render(
+        request,
+        "agreements/agreement_amend.html",
+        {"agreement": agreement, "terms": agreement.terms, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def grant_list(request):
+    qs = selectors.with_grant_details(selectors.grants_visible_to(request.user)).order_by(
+        "-starts_at", "-pk"
+    )
+    filterset = GrantFilter(request.GET or None, queryset=qs)
+    return render(
+        request,
+        "agreements/grant_list.html",
+        {
+            **filtered_page(request, filterset, page_size=PAGE_SIZE),
+            "is_staff": is_portal_staff(request.user),
+        },
+    )
+
+
+def _grant_context(request, grant, form=None) -> dict:
+    return {
+        "grant": grant,
+        "can_revoke": rules.may_revoke(request.user, grant) and grant.state == "active",
+        "form": form or ReasonForm(),
+    }
+
+
+@login_required
+@require_GET
+def grant_detail(request, pk: int):
+    grant = selectors.grant_for(request.user, pk)
+    return render(request, "agreements/grant_detail.html", _grant_context(request, grant))
+
+
+@login_required
+@require_POST
+def grant_revoke(request, pk: int):
+    grant = selectors.grant_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_revoke(
+                grant=grant, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PortalError as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(request, _("The grant is revoked; the researcher is told why."))
+            return redirect("agreements:grant", pk=grant.pk)
+    return render(
+        request, "agreements/grant_detail.html", _grant_context(request, grant, form), status=400
+    )

@@ -1,0 +1,98 @@
+"""What waits in the calls: applicants' drafts, evaluators' reviews, chairs' calls, staff's
+onboarding evidence."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from governance.accounts.roles import Role
+from governance.calls import selectors
+from governance.calls.models import Proposal
+from governance.core.dashboard import Item, Section
+
+
+def sections(person, roles: frozenset[str]) -> list[Section]:
+    result = []
+    if Role.APPLICANT in roles:
+        proposals = (
+            selectors.with_listing_details(selectors.proposals_visible_to(person))
+            .filter(organisation_id__in=_applicant_orgs(person))
+            .exclude(state__in=[Proposal.State.WITHDRAWN, Proposal.State.REJECTED])
+            .order_by("-updated_at")[:10]
+        )
+        result.append(
+            Section(
+                title=_("Your proposals"),
+                role=Role.APPLICANT,
+                items=[
+                    Item(
+                        p.title,
+                        reverse("calls:proposal", args=[p.pk]),
+                        f"{p.get_state_display()} · {p.call.title}",
+                    )
+                    for p in proposals
+                ],
+                empty_text=_("No proposal yet."),
+                links=[
+                    Item(_("Open calls"), reverse("calls:list")),
+                    Item(_("All your proposals"), reverse("calls:proposals")),
+                ],
+            )
+        )
+    if Role.EVALUATOR in roles:
+        from governance.reviews.selectors import assignments_of
+
+        pending = [a for a in assignments_of(person) if a.review.state == "draft"]
+        result.append(
+            Section(
+                title=_("Proposals to evaluate"),
+                role=Role.EVALUATOR,
+                items=[
+                    Item(a.proposal.title, reverse("reviews:review", args=[a.proposal.pk]))
+                    for a in pending
+                ],
+                empty_text=_("No review waits for you."),
+                links=[
+                    Item(_("Your evaluations"), reverse("reviews:mine")),
+                    Item(_("Conflicts of interest"), reverse("reviews:conflicts")),
+                ],
+            )
+        )
+    if Role.CALL_CHAIR in roles:
+        calls = selectors.calls_chaired_by(person).order_by("-deadline")[:10]
+        result.append(
+            Section(
+                title=_("Calls you chair"),
+                role=Role.CALL_CHAIR,
+                items=[Item(c.title, reverse("calls:call", args=[c.pk])) for c in calls],
+                empty_text=_("No call yet."),
+                links=[
+                    Item(_("Create a call"), reverse("calls:call_create")),
+                    Item(_("Proposals"), reverse("calls:proposals")),
+                ],
+            )
+        )
+    if Role.STAFF in roles:
+        waiting = selectors.onboarding_waiting_for_staff()[:20]
+        if waiting:
+            result.append(
+                Section(
+                    title=_("Onboarding evidence to review"),
+                    role=Role.STAFF,
+                    items=[
+                        Item(
+                            f"{i.proposal.organisation.name}: {i.label}",
+                            reverse("calls:proposal", args=[i.proposal_id]),
+                        )
+                        for i in waiting
+                    ],
+                )
+            )
+    return result
+
+
+def _applicant_orgs(person):
+    from governance.calls.rules import applicant_organisation_ids
+
+    return applicant_organisation_ids(person)

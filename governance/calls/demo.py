@@ -1,0 +1,295 @@
+"""Demo calls (SPEC §6), seeded by `seed_demo` after the accounts and catalogue.
+
+- `call.2024`: the 2024 open call (opened April 2024, deadline 10 June 2024 23:59 Brussels time),
+  closed, with released decisions (the Milan repository accepted and onboarding, the AI company
+  rejected) and a draft of the applicant's that was never submitted (submitting it now fails
+  with `deadline_passed`).
+- `call.open`: an open call with a deadline in the future, with a draft and a submitted
+  proposal of the applicant's (`proposal.submitted`). The submitted one was assigned to both
+  evaluators; evaluator2 then declared a conflict with the applicant's organisation, which
+  blocked that assignment: it stays on record (the chair sees "blocked: conflict of interest
+  declared" and may assign someone else), and evaluator2 gets 404 for the proposal.
+
+Objects are found by natural keys (call title; proposal call + title), so running it again
+creates nothing new. States and dates in the past are written directly, as history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from governance.calls.defaults import DEFAULT_CONFIGURATION, ONBOARDING_CHECKLISTS
+from governance.calls.models import (
+    Assignment,
+    Call,
+    ConflictOfInterest,
+    Decision,
+    OnboardingItem,
+    Proposal,
+    Review,
+    Score,
+)
+from governance.calls.services import _configure
+from governance.core.demo import DemoContext
+from governance.reviews.services import weighted_total
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+CALL_2024 = "EUCAIM Open Call 2024"
+CALL_OPEN = "EUCAIM Open Call 2026: new data holders and AI innovators"
+
+DESCRIPTION_2024 = """The first open call of the federation invited **hospitals and research
+repositories** with cancer images and **AI innovators** to join *Cancer Image Europe*.
+
+- Data holders: real-world clinical data or completed clinical trials, MRI, CT, PET, mammography.
+- AI innovators: SMEs, start-ups and universities developing imaging AI.
+
+Applications were due on 10 June 2024 at 23:59 (Brussels time)."""
+
+DESCRIPTION_OPEN = """The 2026 call extends the federation to new **data holders** (paediatric
+cancers are especially welcome: neuroblastoma, DIPG) and **AI innovators**.
+
+Read the [federation's onboarding guide](https://cancerimage.eu/) before you apply."""
+
+HOLDER_ANSWERS = {
+    "summary": "Breast and prostate MRI from routine practice, 2015-2023, with RDSR dose reports.",
+    "modality": "MRI",
+    "subjects": "1850",
+    "country": "ES",
+    "federated_only": "yes",
+}
+
+
+def seed(context: DemoContext) -> None:
+    chair = context["person.chair"]
+    applicant = context["person.applicant"]
+    evaluator1, evaluator2 = context["person.evaluator1"], context["person.evaluator2"]
+    org_applicant = context["org.applicant"]
+
+    closed = _call(
+        context,
+        title=CALL_2024,
+        summary="The 2024 open call for data holders and AI innovators (closed).",
+        description=DESCRIPTION_2024,
+        opens_at=datetime(2024, 4, 15, 9, 0, tzinfo=BRUSSELS),
+        deadline=datetime(2024, 6, 10, 23, 59, tzinfo=BRUSSELS),
+        chair=chair,
+    )
+    context["call.2024"] = closed
+    holder_track = closed.tracks.get(kind="data_holder")
+    ai_track = closed.tracks.get(kind="ai_innovator")
+    submitted_2024 = datetime(2024, 6, 3, 14, 30, tzinfo=BRUSSELS)
+
+    accepted = _proposal(
+        context,
+        call=closed,
+        track=holder_track,
+        organisation=context["org.repository"],
+        author=context["person.holder"],
+        title="Milan paediatric oncology imaging repository joins the federation",
+        answers={**HOLDER_ANSWERS, "country": "IT", "subjects": "4200"},
+        state=Proposal.State.ONBOARDING,
+        submitted_at=submitted_2024,
+    )
+    rejected = _proposal(
+        context,
+        call=closed,
+        track=ai_track,
+        organisation=context["org.ai_company"],
+        author=context["person.researcher"],
+        title="Radiomics signatures for lung nodule triage",
+        answers={"summary": "Validate a lung nodule triage model.", "trl": "4", "country": "DE"},
+        state=Proposal.State.REJECTED,
+        submitted_at=submitted_2024,
+    )
+    for proposal, values in ((accepted, (5, 4, 4)), (rejected, (2, 3, 2))):
+        for evaluator in (evaluator1, evaluator2):
+            _review(context, proposal, evaluator, chair, values, submitted=True)
+    released_at = datetime(2024, 7, 15, 10, 0, tzinfo=BRUSSELS)
+    _decision(
+        context,
+        accepted,
+        "accept",
+        "Excellent paediatric coverage and a ready data warehouse.",
+        chair,
+        released_at,
+    )
+    _decision(
+        context,
+        rejected,
+        "reject",
+        "The validation plan lacks an external test cohort; we encourage you to apply again.",
+        chair,
+        released_at,
+    )
+    _checklist(context, accepted, approved=3, admin=context["person.admin"])
+    context["proposal.2024_draft"] = _proposal(
+        context,
+        call=closed,
+        track=holder_track,
+        organisation=org_applicant,
+        author=applicant,
+        title="La Fe breast imaging cohort (draft, never submitted)",
+        answers={"summary": "Breast MRI cohort.", "modality": "MRI"},
+        state=Proposal.State.DRAFT,
+    )
+
+    now = timezone.now()
+    open_call = _call(
+        context,
+        title=CALL_OPEN,
+        summary="Join the federation as a data holder or an AI innovator.",
+        description=DESCRIPTION_OPEN,
+        opens_at=(now - timedelta(days=14)).replace(minute=0, second=0, microsecond=0),
+        deadline=datetime.combine(
+            (now + timedelta(days=60)).date(), datetime.min.time(), tzinfo=BRUSSELS
+        ).replace(hour=17),
+        chair=chair,
+    )
+    context["call.open"] = open_call
+    open_holder = open_call.tracks.get(kind="data_holder")
+    context["proposal.draft"] = _proposal(
+        context,
+        call=open_call,
+        track=open_holder,
+        organisation=org_applicant,
+        author=applicant,
+        title="La Fe paediatric neuroblastoma MRI",
+        answers={"summary": "Whole-body MRI of children with neuroblastoma."},
+        state=Proposal.State.DRAFT,
+    )
+    submitted = _proposal(
+        context,
+        call=open_call,
+        track=open_holder,
+        organisation=org_applicant,
+        author=applicant,
+        title="La Fe breast and prostate MRI from routine practice",
+        answers=HOLDER_ANSWERS,
+        state=Proposal.State.UNDER_REVIEW,
+        submitted_at=now - timedelta(days=2),
+    )
+    context["proposal.submitted"] = submitted
+    _review(context, submitted, evaluator1, chair, None, submitted=False)
+    assignment2 = _review(context, submitted, evaluator2, chair, None, submitted=False)
+    conflict, created = ConflictOfInterest.objects.get_or_create(
+        evaluator=evaluator2,
+        organisation=org_applicant,
+        defaults={"reason": "Joint research projects with La Fe's radiology department."},
+    )
+    context.tally("conflicts of interest", created)
+    if assignment2.blocked_at is None:
+        assignment2.blocked_at = conflict.declared_at
+        assignment2.blocked_reason = "conflict of interest declared"
+        assignment2.save(update_fields=["blocked_at", "blocked_reason"])
+
+
+def _call(context, *, title, summary, description, opens_at, deadline, chair) -> Call:
+    call, created = Call.objects.get_or_create(
+        title=title,
+        defaults={
+            "summary": summary,
+            "description": description,
+            "opens_at": opens_at,
+            "deadline": deadline,
+            "is_published": True,
+        },
+    )
+    if created:
+        _configure(call, DEFAULT_CONFIGURATION)
+        call.chairs.add(chair)
+    context.tally("calls", created)
+    return call
+
+
+def _proposal(
+    context, *, call, track, organisation, author, title, answers, state, submitted_at=None
+) -> Proposal:
+    proposal, created = Proposal.objects.get_or_create(
+        call=call,
+        title=title,
+        defaults={
+            "track": track,
+            "organisation": organisation,
+            "created_by": author,
+            "answers": answers,
+            "state": state,
+            "submitted_at": submitted_at,
+            "snapshot": {
+                "title": title,
+                "track": track.kind,
+                "organisation": organisation.name,
+                "answers": answers,
+                "attachments": [],
+                "submitted_at": submitted_at.isoformat(),
+            }
+            if submitted_at
+            else {},
+        },
+    )
+    context.tally("proposals", created)
+    return proposal
+
+
+def _review(context, proposal, evaluator, chair, values, *, submitted: bool) -> Assignment:
+    assignment, created = Assignment.objects.get_or_create(
+        proposal=proposal,
+        evaluator=evaluator,
+        defaults={"method": Assignment.Method.AUTOMATIC, "assigned_by": chair},
+    )
+    context.tally("assignments", created)
+    review, created = Review.objects.get_or_create(
+        assignment=assignment, defaults={"proposal": proposal, "evaluator": evaluator}
+    )
+    context.tally("reviews", created)
+    if created and submitted and values:
+        criteria = list(proposal.call.criteria.all())
+        scores = [
+            Score.objects.create(review=review, criterion=criterion, value=value, comment="")
+            for criterion, value in zip(criteria, values, strict=False)
+        ]
+        review.state = Review.State.SUBMITTED
+        review.weighted_total = weighted_total(scores, criteria)
+        review.submitted_at = proposal.submitted_at + timedelta(days=14)
+        review.comment = "Scored in the 2024 evaluation panel."
+        review.save(update_fields=["state", "weighted_total", "submitted_at", "comment"])
+    return assignment
+
+
+def _decision(context, proposal, outcome, reason, chair, released_at) -> None:
+    _decision_row, created = Decision.objects.get_or_create(
+        proposal=proposal,
+        stage=Decision.Stage.RELEASED,
+        defaults={
+            "outcome": outcome,
+            "reason": reason,
+            "decided_by": chair,
+            "decided_at": released_at - timedelta(days=3),
+            "reviewed_by": chair,
+            "reviewed_at": released_at - timedelta(days=1),
+            "released_at": released_at,
+        },
+    )
+    context.tally("decisions", created)
+
+
+def _checklist(context, proposal, *, approved: int, admin) -> None:
+    for position, spec in enumerate(ONBOARDING_CHECKLISTS[proposal.track.kind]):
+        done = position < approved
+        _item, created = OnboardingItem.objects.get_or_create(
+            proposal=proposal,
+            key=spec["key"],
+            defaults={
+                "position": position,
+                "label": spec["label"],
+                "help_text": spec.get("help_text", ""),
+                "needs_evidence": spec.get("needs_evidence", False),
+                "state": OnboardingItem.State.APPROVED if done else OnboardingItem.State.PENDING,
+                "statement": "Confirmed by the repository's legal office." if done else "",
+                "reviewed_by": admin if done else None,
+                "reviewed_at": datetime(2024, 9, 1, 12, 0, tzinfo=BRUSSELS) if done else None,
+            },
+        )
+        context.tally("onboarding items", created)

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from governance.accounts.models import Organisation
+from governance.calls.answers import display_answer
+from governance.calls.defaults import DEFAULT_CONFIGURATION
+from governance.calls.models import Call, Decision, Question, Track
+from governance.calls.uploads import KINDS
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+class BrusselsDateTimeField(forms.DateTimeField):
+    """Entered as Brussels wall-clock time (CET/CEST), stored as an aware datetime."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return value.astimezone(BRUSSELS).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None:
+            return None
+        if timezone.is_aware(result):
+            result = timezone.make_naive(result, BRUSSELS)
+        # fold=0: in the repeated autumn hour, the first (summer-time) occurrence.
+        return result.replace(tzinfo=BRUSSELS)
+
+
+class CallForm(forms.ModelForm):
+    opens_at = BrusselsDateTimeField(label=_("Opens (Brussels time)"))
+    deadline = BrusselsDateTimeField(label=_("Deadline (Brussels time)"))
+    eligible_countries_text = forms.CharField(
+        label=_("Eligible countries"),
+        help_text=_("ISO 3166 codes separated by spaces. Empty: every country."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    configuration = forms.CharField(
+        label=_("Tracks, forms and rubric (JSON)"),
+        help_text=_(
+            "Tracks (data_holder, ai_innovator) with their organisation types and questions "
+            "(kinds: text, choice, number, country, file, yes_no), and the rubric criteria with "
+            "weights. It can change until the first proposal is started."
+        ),
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "opens_at",
+            "deadline",
+            "evaluators_per_proposal",
+            "conflict_same_country",
+            "hide_scores_until_submitted",
+            "scale_min",
+            "scale_max",
+            "is_published",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, configuration: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = kwargs.get("instance")
+        countries_list = instance.eligible_countries if instance else None
+        if countries_list is None:
+            from governance.calls.models import DEFAULT_ELIGIBLE_COUNTRIES
+
+            countries_list = DEFAULT_ELIGIBLE_COUNTRIES
+        self.fields["eligible_countries_text"].initial = " ".join(countries_list)
+        self.fields["configuration"].initial = json.dumps(
+            configuration or DEFAULT_CONFIGURATION, indent=2, ensure_ascii=False
+        )
+
+    def clean_eligible_countries_text(self) -> list[str]:
+        codes = [c.upper() for c in self.cleaned_data["eligible_countries_text"].split()]
+        unknown = [c for c in codes if c not in dict(countries)]
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown country codes: %(codes)s") % {"codes": ", ".join(unknown)}
+            )
+        return sorted(set(codes))
+
+    def clean_configuration(self) -> dict:
+        try:
+            value = json.loads(self.cleaned_data["configuration"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON (line %(line)d): %(msg)s")
+                % {"line": error.lineno, "msg": error.msg}
+            ) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Give an object with “tracks” and “criteria”."))
+        return value
+
+    def service_data(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["eligible_countries"] = self.cleaned_data["eligible_countries_text"]
+        return data
+
+
+class ProposalStartForm(forms.Form):
+    title = forms.CharField(label=_("Title of your proposal"), max_length=200)
+    track = forms.ModelChoiceField(
+        label=_("Track"), queryset=Track.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Applying for"), queryset=Organisation.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, call: Call, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        track, organisation = self.fields["track"], self.fields["organisation"]
+        assert isinstance(track, forms.ModelChoiceField)
+        assert isinstance(organisation, forms.ModelChoiceField)
+        track.queryset = call.tracks.all()
+        organisation.queryset = organisations
+
+
+def _question_field(question: Question) -> forms.Field:
+    label, help_text = question.label, question.help_text
+    kind = question.kind
+    if kind == Question.Kind.TEXT:
+        if question.max_length:
+            help_text = f"{help_text} " + str(
+                _("At most %(n)d characters.") % {"n": question.max_length}
+            )
+        return forms.CharField(
+            label=label,
+            required=False,
+            help_text=help_text.strip(),
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
+    if kind == Question.Kind.CHOICE:
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            help_text=help_text,
+            choices=[("", "—")] + [(c, c) for c in question.choices],
+        )
+    if kind == Question.Kind.NUMBER:
+        bounds = []
+        if question.min_value is not None:
+            bounds.append(str(_("from %(v)s") % {"v": question.min_value.normalize()}))
+        if question.max_value is not None:
+            bounds.append(str(_("to %(v)s") % {"v": question.max_value.normalize()}))
+        return forms.CharField(
+            label=label,
+            required=False,
+            help_text=" ".join([help_text, *bounds]).strip(),
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        )
+    if kind == Question.Kind.COUNTRY:
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            help_text=help_text,
+            choices=[("", "—"), *list(countries)],
+        )
+    if kind == Question.Kind.YES_NO:
+        return forms.ChoiceField(
+            label=label,
+            required=False,
+            help_text=help_text,
+            choices=[("yes", _("Yes")), ("no", _("No"))],
+            widget=forms.RadioSelect,
+        )
+    types = question.allowed_types or list(KINDS)
+    accept = ",".join(KINDS[t][0] for t in types)
+    limit = question.max_size_mb
+    note = str(_("Accepted: %(types)s.") % {"types": ", ".join(t.upper() for t in types)})
+    if limit:
+        note = f"{note} " + str(_("At most %(n)d MB.") % {"n": limit})
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=f"{help_text} {note}".strip(),
+        widget=forms.ClearableFileInput(attrs={"accept": accept}),
+    )
+
+
+class ProposalForm(forms.Form):
+    """A draft's answers: every field optional here; completeness is checked at submission."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+    def __init__(self, *args, questions: list[Question], attachments: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.attachments = attachments
+        for question in questions:
+            self.fields[f"q_{question.key}"] = _question_field(question)
+
+    def answers(self) -> dict[str, Any]:
+        return {
+            q.key: self.cleaned_data.get(f"q_{q.key}")
+            for q in self.questions
+            if q.kind != Question.Kind.FILE and f"q_{q.key}" in self.changed_data
+        }
+
+    def files_given(self) -> dict[str, Any]:
+        return {
+            q.key: self.cleaned_data[f"q_{q.key}"]
+            for q in self.questions
+            if q.kind == Question.Kind.FILE and self.cleaned_data.get(f"q_{q.key}")
+        }
+
+    def current_file(self, question: Question, answers: dict) -> str:
+        return display_answer(question, answers.get(question.key), self.attachments)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reason for the applicant"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BulkDecisionForm(DecisionForm):
+    proposals = forms.MultipleChoiceField(
+        label=_("Proposals"), widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(p.pk, p.title) for p in proposals]
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"))
+
+
+class OnboardingItemForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Confirmation or details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = forms.FileField(label=_("Evidence (PDF, image or Office file)"), required=False)
+
+
+class OnboardingReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

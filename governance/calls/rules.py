@@ -1,0 +1,71 @@
+"""Who may do what with calls and proposals; used by views, API, templates and the reviews app.
+
+- Anyone reads published calls. Staff and call chairs create calls; a call's chairs (or, while a
+  call names none, every call chair) configure it, assign evaluators and decide.
+- Applicants draft and submit for the organisations where they hold the applicant role, and see
+  only those organisations' proposals.
+- Evaluators see the proposals assigned to them, unless they are in conflict with it.
+"""
+
+from __future__ import annotations
+
+from governance.accounts.roles import Role
+from governance.accounts.selectors import has_role, is_portal_staff, organisations_of
+
+
+def _cached(person, name: str, compute):
+    value = getattr(person, name, None)
+    if value is None:
+        value = compute()
+        setattr(person, name, value)
+    return value
+
+
+def applicant_organisation_ids(person) -> frozenset[int]:
+    if person is None or not person.is_authenticated:
+        return frozenset()
+    return _cached(
+        person,
+        "_calls_applicant_orgs",
+        lambda: frozenset(organisations_of(person, Role.APPLICANT).values_list("pk", flat=True)),
+    )
+
+
+def member_organisations(person) -> list:
+    """Every organisation the person belongs to in any role (for evident conflicts)."""
+    if person is None or not person.is_authenticated:
+        return []
+    return _cached(person, "_calls_member_orgs", lambda: list(organisations_of(person)))
+
+
+def may_create_calls(person) -> bool:
+    return is_portal_staff(person) or has_role(person, Role.CALL_CHAIR)
+
+
+def may_chair(person, call) -> bool:
+    if is_portal_staff(person):
+        return True
+    if not has_role(person, Role.CALL_CHAIR):
+        return False
+    chair_ids = _chair_ids(call)
+    return not chair_ids or person.pk in chair_ids
+
+
+def _chair_ids(call) -> frozenset[int]:
+    cached = getattr(call, "_chair_ids", None)
+    if cached is None:
+        cached = frozenset(call.chairs.values_list("pk", flat=True))
+        call._chair_ids = cached
+    return cached
+
+
+def may_apply(person) -> bool:
+    return bool(applicant_organisation_ids(person))
+
+
+def is_applicant_of(person, proposal) -> bool:
+    return proposal.organisation_id in applicant_organisation_ids(person)
+
+
+def is_evaluator(person) -> bool:
+    return has_role(person, Role.EVALUATOR)

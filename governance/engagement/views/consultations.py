@@ -1,0 +1,215 @@
+"""Consultation pages: read a policy (plain-language summary, translations), comment per
+section, staff moderation and answers, and the public "what we heard and what we changed"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.accounts.selectors import is_portal_staff
+from governance.core.errors import PortalError
+from governance.engagement import selectors, services
+from governance.engagement.forms import AnswerCommentForm, CommentForm, HideCommentForm
+from governance.engagement.models import CONSULTATION_MACHINE, Comment, Consultation, PolicySection
+
+
+@require_GET
+def consultation_list(request):
+    return render(
+        request,
+        "engagement/consultation_list.html",
+        {"consultations": list(selectors.consultations_for_list(request.user))},
+    )
+
+
+def _detail_context(request, consultation: Consultation, form=None) -> dict:
+    version = consultation.version
+    language = request.GET.get("lang") or get_language()
+    translation = selectors.translated(version, language) if language != "en" else None
+    comments = list(selectors.comments_visible_to(request.user, consultation))
+    sections = selectors.version_sections(version)
+    by_section: dict = {section.pk: [] for section in sections}
+    general: list = []
+    for comment in comments:
+        (by_section.get(comment.section_id, general) if comment.section_id else general).append(
+            comment
+        )
+    return {
+        "consultation": consultation,
+        "version": version,
+        "translation": translation,
+        "languages": list(version.translations.values_list("language", flat=True)),
+        "language": language,
+        "sections": [
+            (section, *_text_of(section, index, translation), by_section[section.pk])
+            for index, section in enumerate(sections)
+        ],
+        "general_comments": general,
+        "form": form if form is not None else CommentForm(version=version),
+        "is_staff": is_portal_staff(request.user),
+        "actions": CONSULTATION_MACHINE.allowed_actions(consultation.state),
+    }
+
+
+def _text_of(section, index: int, translation) -> tuple[str, str]:
+    if translation is not None and index < len(translation[1]):
+        return translation[1][index]
+    return section.heading, section.body
+
+
+@require_GET
+def consultation_detail(request, pk: int):
+    consultation = selectors.consultation_for(request.user, pk)
+    return render(
+        request, "engagement/consultation_detail.html", _detail_context(request, consultation)
+    )
+
+
+@login_required
+@require_POST
+def consultation_comment(request, pk: int):
+    consultation = selectors.consultation_for(request.user, pk)
+    form = CommentForm(request.POST, version=consultation.version)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                actor=request.user,
+                consultation=consultation,
+                section=form.cleaned_data["section"],
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except PortalError as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(
+                request, _("Thank you: your comment is recorded. Staff will answer it.")
+            )
+            return redirect("engagement:consultation", pk=consultation.pk)
+    return render(
+        request,
+        "engagement/consultation_detail.html",
+        _detail_context(request, consultation, form),
+        status=400,
+    )
+
+
+@login_required
+def comment_moderate(request, pk: int):
+    comment = selectors.comment_for_staff(request.user, pk)
+    consultation = comment.consultation
+    later = PolicySection.objects.filter(
+        version__document_id=consultation.version.document_id,
+        version__number__gt=consultation.version.number,
+    ).select_related("version")
+    hide_form = HideCommentForm(prefix="hide")
+    answer_form = AnswerCommentForm(
+        prefix="answer",
+        sections=later,
+        initial={
+            "reply": comment.reply,
+            "outcome": comment.outcome,
+            "changed_section": comment.changed_section_id,
+        },
+    )
+    if request.method == "POST":
+        try:
+            if "hide" in request.POST:
+                hide_form = HideCommentForm(request.POST, prefix="hide")
+                if hide_form.is_valid():
+                    services.comment_hide(
+                        actor=request.user, comment=comment, reason=hide_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The comment is hidden from the public page."))
+                    return redirect("engagement:consultation", pk=consultation.pk)
+            else:
+                answer_form = AnswerCommentForm(request.POST, prefix="answer", sections=later)
+                if answer_form.is_valid():
+                    services.comment_answer(
+                        actor=request.user, comment=comment, **answer_form.cleaned_data
+                    )
+                    messages.success(request, _("The answer is saved."))
+                    return redirect("engagement:consultation", pk=consultation.pk)
+        except PortalError as error:
+            messages.error(request, error.detail)
+    return render(
+        request,
+        "engagement/comment_moderate.html",
+        {
+            "comment": comment,
+            "consultation": consultation,
+            "hide_form": hide_form,
+            "answer_form": answer_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def consultation_transition(request, pk: int, action: str):
+    if not is_portal_staff(request.user) or action not in CONSULTATION_MACHINE.transitions:
+        raise Http404
+    consultation = selectors.consultation_for(request.user, pk)
+    data = {}
+    if action == "publish_response":
+        data["response_summary"] = request.POST.get(
+            "response_summary", consultation.response_summary
+        )
+        later = (
+            consultation.version.document.versions.filter(
+                number__gt=consultation.version.number, state="published"
+            )
+            .order_by("-number")
+            .first()
+        )
+        data["result_version"] = later
+    try:
+        consultation = services.consultation_transition(
+            actor=request.user, consultation=consultation, action=action, data=data
+        )
+    except PortalError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request,
+            _("The consultation is now %(state)s.")
+            % {"state": consultation.get_state_display().lower()},
+        )
+    return redirect("engagement:consultation", pk=pk)
+
+
+@require_GET
+def consultation_outcome(request, pk: int):
+    """What we heard and what we changed: every public comment, our answer, the outcome, the
+    change it caused, and the differences between the consulted and the new version."""
+    consultation = selectors.consultation_for(request.user, pk)
+    if consultation.state != Consultation.State.RESPONSE_PUBLISHED and not is_portal_staff(
+        request.user
+    ):
+        raise Http404
+    comments = [
+        c
+        for c in selectors.comments_visible_to(None, consultation)
+        if c.visibility == Comment.Visibility.PUBLIC and c.hidden_at is None
+    ]
+    private_count = consultation.comments.filter(visibility=Comment.Visibility.PRIVATE).count()
+    diff = (
+        selectors.version_diff(consultation.version, consultation.result_version)
+        if consultation.result_version
+        else []
+    )
+    return render(
+        request,
+        "engagement/consultation_outcome.html",
+        {
+            "consultation": consultation,
+            "comments": comments,
+            "private_count": private_count,
+            "diff": diff,
+        },
+    )

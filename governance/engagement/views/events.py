@@ -1,0 +1,125 @@
+"""Event pages: the programme, registration with a waiting list, the .ics invitation, and the
+attendance list for staff (marked in the page, exported as CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.accounts.selectors import is_portal_staff
+from governance.core.errors import PortalError
+from governance.engagement import ics, selectors, services
+from governance.engagement.models import Registration
+
+
+@require_GET
+def event_list(request):
+    return render(
+        request, "engagement/event_list.html", {"events": list(selectors.events_upcoming())}
+    )
+
+
+@require_GET
+def event_detail(request, pk: int):
+    event = selectors.event_for(request.user, pk)
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    return render(
+        request,
+        "engagement/event_detail.html",
+        {
+            "event": event,
+            "registration": selectors.registration_of(request.user, event),
+            "places_left": max(event.capacity - confirmed, 0),
+            "is_past": event.starts_at <= timezone.now(),
+            "is_staff": is_portal_staff(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_register(request, pk: int):
+    event = selectors.event_for(request.user, pk)
+    try:
+        registration = services.event_register(person=request.user, event=event)
+    except PortalError as error:
+        messages.error(request, error.detail)
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, _("You are registered. A confirmation email is on its way."))
+        else:
+            messages.info(
+                request,
+                _(
+                    "The event is full: you are on the waiting list. We will email you if a "
+                    "place frees up."
+                ),
+            )
+    return redirect("engagement:event", pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_cancel(request, pk: int):
+    event = selectors.event_for(request.user, pk)
+    registration = selectors.registration_of(request.user, event)
+    if registration is None:
+        raise Http404
+    services.registration_cancel(person=request.user, registration=registration)
+    messages.success(request, _("Your registration is cancelled."))
+    return redirect("engagement:event", pk=event.pk)
+
+
+@require_GET
+def event_ics(request, pk: int):
+    event = selectors.event_for(request.user, pk)
+    response = HttpResponse(
+        ics.invitation(event, request), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
+
+
+@login_required
+def event_attendance(request, pk: int):
+    if not is_portal_staff(request.user):
+        raise Http404
+    event = selectors.event_for(request.user, pk)
+    registrations = event.registrations.select_related("person").exclude(
+        status=Registration.Status.CANCELLED
+    )
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("attended") if value.isdigit()]
+        services.attendance_mark(actor=request.user, event=event, attended_ids=ids)
+        messages.success(request, _("Attendance is saved."))
+        return redirect("engagement:event_attendance", pk=event.pk)
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["name", "email", "status", "registered", "attended"])
+        for registration in registrations:
+            writer.writerow(
+                [
+                    registration.person.full_name,
+                    registration.person.email,
+                    registration.status,
+                    timezone.localtime(registration.created_at).isoformat(timespec="minutes"),
+                    "yes" if registration.attended else "no",
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendance.csv"'
+        return response
+    return render(
+        request,
+        "engagement/event_attendance.html",
+        {"event": event, "registrations": registrations},
+    )

@@ -1,0 +1,24 @@
+"""Celery tasks of the token service: webhook delivery with backoff, counter flush."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from governance.tokens import services
+
+
+@shared_task(bind=True, name="governance.tokens.tasks.deliver_webhook", max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> bool:
+    if services.attempt_delivery(delivery_id=delivery_id):
+        return True
+    if self.request.retries >= settings.PORTAL_TOKEN_WEBHOOK_RETRIES:
+        services.give_up_delivery(delivery_id=delivery_id)
+        return False
+    # 30 s, 1 min, 2 min, ... capped at an hour.
+    raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
+
+
+@shared_task(name="governance.tokens.tasks.flush_introspection_counts")
+def flush_introspection_counts() -> int:
+    return services.flush_introspection_counts()

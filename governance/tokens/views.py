@@ -1,0 +1,122 @@
+"""Pages of the token service: a person's authorised services and tokens; staff's clients."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from governance.accounts.views import staff_required
+from governance.core.errors import PortalError
+from governance.tokens import selectors, services
+from governance.tokens.forms import ServiceClientForm
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def my_services(request):
+    return render(
+        request,
+        "tokens/my_services.html",
+        {
+            "authorizations": selectors.authorizations_of(request.user),
+            "tokens": selectors.live_tokens_of(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk: int):
+    token = selectors.token_of(request.user, pk)
+    services.revoke_token(actor=request.user, token=token)
+    messages.success(request, _("The token was revoked: the service can no longer use it."))
+    return redirect("tokens:mine")
+
+
+@login_required
+@require_POST
+def withdraw_authorization(request, pk: int):
+    authorization = selectors.authorization_of(request.user, pk)
+    services.withdraw_authorization(actor=request.user, authorization=authorization)
+    messages.success(
+        request,
+        _("You withdrew your authorisation; the service's tokens for you were revoked."),
+    )
+    return redirect("tokens:mine")
+
+
+@staff_required
+@require_GET
+def clients(request):
+    return render(
+        request, "tokens/clients.html", {"services": selectors.services_with_statistics()}
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    form = ServiceClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service, secret, webhook_secret = services.register_client(
+                actor=request.user, **form.cleaned_data
+            )
+        except PortalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(
+                request,
+                "tokens/client_secret.html",
+                {"service": service, "secret": secret, "webhook_secret": webhook_secret},
+            )
+    return render(request, "tokens/client_form.html", {"form": form})
+
+
+@staff_required
+@require_GET
+def client_detail(request, pk: int):
+    service = selectors.service_for_staff(pk)
+    return render(
+        request,
+        "tokens/client_detail.html",
+        {
+            "service": service,
+            "issuance": selectors.issuance(service),
+            "introspections": selectors.introspections(service),
+            "deliveries": selectors.deliveries(service)[:10],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def client_rotate_secret(request, pk: int):
+    service = selectors.service_for_staff(pk)
+    secret = services.rotate_secret(actor=request.user, service=service)
+    return render(
+        request,
+        "tokens/client_secret.html",
+        {"service": service, "secret": secret, "webhook_secret": "", "rotated": True},
+    )
+
+
+@staff_required
+@require_POST
+def client_toggle(request, pk: int):
+    service = selectors.service_for_staff(pk)
+    services.set_active(actor=request.user, service=service, active=not service.is_active)
+    return redirect("tokens:client", pk=service.pk)
+
+
+@staff_required
+@require_GET
+def deliveries(request):
+    page = Paginator(selectors.deliveries(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tokens/deliveries.html", {"page": page})

@@ -1,0 +1,171 @@
+import json
+
+import pytest
+
+from governance.calls.models import Call, Proposal
+from tests.calls.factories import make_draft, make_under_review, pdf_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_call_page_shows_times_in_brussels_utc_and_chosen_zone(client, call):
+    response = client.get(f"/calls/{call.pk}/", {"tz": "America/New_York"})
+
+    html = response.content.decode()
+    assert "(Brussels)" in html and "UTC" in html and "(America/New_York)" in html
+    assert '<time datetime="' in html
+    assert "<strong>now</strong>" in html  # Markdown rendered
+
+
+def test_call_page_bad_zone_ignored(client, call):
+    response = client.get(f"/calls/{call.pk}/", {"tz": "Mars/Olympus"})
+
+    assert response.status_code == 200
+    assert "Mars/Olympus" not in response.content.decode()
+
+
+def test_call_description_sanitised(client, call):
+    call.description = "Hi <script>alert(1)</script> [x](javascript:alert(1))"
+    call.save()
+
+    html = client.get(f"/calls/{call.pk}/").content.decode()
+
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+
+
+def test_unpublished_call_hidden_from_visitors(client, call):
+    call.is_published = False
+    call.save()
+
+    assert client.get(f"/calls/{call.pk}/").status_code == 404
+
+
+def test_call_create_page_by_chair(client, chair):
+    client.force_login(chair)
+    from governance.calls.defaults import DEFAULT_CONFIGURATION
+
+    response = client.post(
+        "/calls/new/",
+        {
+            "title": "Paediatric call",
+            "summary": "Neuroblastoma and DIPG",
+            "description": "",
+            "opens_at": "2030-03-01T09:00",
+            "deadline": "2030-03-30T12:00",  # Brussels summer time from 31 March 2030
+            "evaluators_per_proposal": "3",
+            "scale_min": "0",
+            "scale_max": "10",
+            "eligible_countries_text": "ES IT NO",
+            "configuration": json.dumps(DEFAULT_CONFIGURATION),
+        },
+        follow=True,
+    )
+
+    call = Call.objects.get(title="Paediatric call")
+    assert response.status_code == 200
+    assert call.deadline.utcoffset() is not None
+    assert call.deadline.isoformat() == "2030-03-30T11:00:00+00:00"
+    assert call.eligible_countries == ["ES", "IT", "NO"]
+    assert call.chairs.get() == chair
+
+
+def test_call_create_bad_configuration(client, chair):
+    client.force_login(chair)
+
+    response = client.post(
+        "/calls/new/",
+        {
+            "title": "X",
+            "summary": "Y",
+            "opens_at": "2030-03-01T09:00",
+            "deadline": "2030-03-30T12:00",
+            "evaluators_per_proposal": "2",
+            "scale_min": "0",
+            "scale_max": "5",
+            "configuration": "{not json",
+        },
+    )
+
+    assert "This is not valid JSON" in response.content.decode()
+    assert not Call.objects.filter(title="X").exists()
+
+
+def test_proposal_start_edit_upload_submit_pages(client, call, applicant, applicant_org):
+    client.force_login(applicant)
+    track = call.tracks.get(kind="data_holder")
+    response = client.post(
+        f"/calls/{call.pk}/apply/",
+        {"title": "Breast MRI", "track": track.pk, "organisation": applicant_org.pk},
+    )
+    proposal = Proposal.objects.get()
+    assert response.url.endswith(f"/calls/proposals/{proposal.pk}/edit/")
+
+    bad = client.post(
+        f"/calls/proposals/{proposal.pk}/edit/",
+        {"title": "Breast MRI", "q_subjects": "lots", "q_dpo_letter": upload("dpo.pdf", b"fake")},
+    )
+    assert "Enter a number." in bad.content.decode()
+
+    client.post(
+        f"/calls/proposals/{proposal.pk}/edit/",
+        {"title": "Breast MRI", "q_summary": "Data", "q_modality": "MRI"},
+    )
+    proposal.refresh_from_db()
+    assert proposal.answers == {"summary": "Data", "modality": "MRI"}
+    detail = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+    assert "Answer “Number of subjects”." in detail
+    assert "an eligible country" in detail
+
+    done = client.post(
+        f"/calls/proposals/{proposal.pk}/edit/",
+        {
+            "title": "Breast MRI",
+            "q_summary": "Data",
+            "q_modality": "MRI",
+            "q_subjects": "300",
+            "q_country": "ES",
+            "q_federated_only": "yes",
+            "q_dpo_letter": upload("dpo.pdf", pdf_bytes()),
+            "submit": "1",
+        },
+        follow=True,
+    )
+    assert "Your proposal is submitted." in done.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "submitted"
+    assert "dpo.pdf" in done.content.decode()
+
+
+def test_decisions_page_bulk_stage(client, call, applicant, chair, evaluator1):
+    proposals = [
+        make_under_review(call, applicant, chair, [evaluator1], title=f"P{i}") for i in range(2)
+    ]
+    client.force_login(chair)
+
+    response = client.post(
+        f"/calls/{call.pk}/decisions/",
+        {"proposals": [p.pk for p in proposals], "outcome": "reject", "reason": "Out of scope"},
+        follow=True,
+    )
+
+    assert "2 decision(s) staged." in response.content.decode()
+
+
+def test_call_dashboard_highlights_under_represented(client, call, applicant, chair, evaluator1):
+    make_under_review(call, applicant, chair, [evaluator1])
+    client.force_login(chair)
+
+    html = client.get(f"/calls/{call.pk}/dashboard/").content.decode()
+
+    assert "Spain" in html
+    assert "under-represented" in html
+    assert "<svg" in html
+
+
+def test_draft_page_of_another_organisation_404(client, call, applicant, other_applicant):
+    proposal = make_draft(call, applicant)
+    client.force_login(other_applicant)
+
+    assert client.get(f"/calls/proposals/{proposal.pk}/").status_code == 404
+    assert client.post(f"/calls/proposals/{proposal.pk}/submit/").status_code == 404

@@ -1,0 +1,42 @@
+"""The demo clients of SPEC section 6: idempotent, usable with the documented secrets."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django.test import Client as DjangoClient
+
+from governance.core.demo import DemoContext
+from governance.tokens import demo
+from governance.tokens.models import ServiceClient, SigningKey
+
+pytestmark = pytest.mark.django_db
+
+
+def _basic(client_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+
+
+def test_demo_clients_are_seeded_once_and_work_with_their_secrets():
+    first = DemoContext()
+    demo.seed(first)
+    second = DemoContext()
+    demo.seed(second)
+    assert ServiceClient.objects.count() == 2
+    assert SigningKey.objects.count() == 1
+    assert sum(second.created.values()) == 0
+    assert any("demo-processing-secret" in note for note in first.notes)
+
+    http = DjangoClient()
+    processing = http.post(
+        "/oauth/token",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=_basic("demo-processing", "demo-processing-secret"),
+    )
+    assert processing.status_code == 200
+    broker = ServiceClient.objects.get(application__client_id="demo-broker")
+    assert broker.may_read_ga4gh
+    assert set(
+        ServiceClient.objects.get(application__client_id="demo-processing").access_conditions
+    ) == {"in_situ_processing", "remote_processing"}
