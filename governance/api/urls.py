@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter
 
 from governance.api import registry
 
+# Paths work with and without the trailing slash (the SPEC writes `{id}/fhir`, `{id}/submit/`).
 router = DefaultRouter()
+router.trailing_slash = "/?"  # the constructor takes only True/False; the pattern takes a regex
 registry.register_all(router)
 
 urlpatterns = [

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.accounts.roles import ProviderType
 from governance.catalogue import selectors, services
-from governance.catalogue.charts import bar_chart
 from governance.catalogue.contradictions import contradictions
 from governance.catalogue.forms import DatasetForm, ModifierFormSet, StatementForm, modifier_initial
 from governance.catalogue.plain import describe
 from governance.catalogue.selectors import FACET_LABELS
+from governance.core.charts import bar_chart
 from governance.core.errors import PortalError
 
 PAGE_SIZE = 25

@@ -1,5 +1,5 @@
 """Column charts over time as plain SVG, laid out on the server (no scripts, no inline styles),
-in the style of the catalogue's bar charts."""
+in the style of the bar charts of governance.core.charts."""
 
 from __future__ import annotations
 

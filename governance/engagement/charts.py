@@ -10,58 +10,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-LABEL_WIDTH = 300
-LABEL_CHARS = 40
-BAR_AREA = 380
-VALUE_WIDTH = 70
-ROW_HEIGHT = 26
-BAR_HEIGHT = 18
+from governance.core.charts import (
+    BAR_AREA,
+    BAR_HEIGHT,
+    LABEL_CHARS,
+    LABEL_WIDTH,
+    ROW_HEIGHT,
+    Bar,
+    BarChart,
+    bar_chart,
+)
+
 # Strongly disagree .. strongly agree, colour-blind safe (blue-orange diverging).
 LIKERT_COLOURS = ["#b35806", "#f1a340", "#bdbdbd", "#7fa8d8", "#1f5fa8"]
+
+# Plain bars are the shared ones; results.py reaches every survey chart through this module.
+__all__ = ["Bar", "BarChart", "bar_chart"]
 
 
 def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    y: int
-    width: int
-    text_y: int
-    value_x: int
-
-
-@dataclass(frozen=True)
-class BarChart:
-    title: str
-    bars: list[Bar]
-    width: int
-    height: int
-    label_width: int = LABEL_WIDTH
-
-
-def bar_chart(title: str, rows: Sequence[tuple[str, int]]) -> BarChart:
-    largest = max((value for _label, value in rows), default=0) or 1
-    bars = []
-    for index, (label, value) in enumerate(rows):
-        y = index * ROW_HEIGHT + 4
-        width = round(BAR_AREA * value / largest) if value else 0
-        bars.append(
-            Bar(
-                _short(label),
-                value,
-                y,
-                max(width, 1 if value else 0),
-                y + BAR_HEIGHT - 4,
-                LABEL_WIDTH + width + 6,
-            )
-        )
-    return BarChart(
-        title, bars, LABEL_WIDTH + BAR_AREA + VALUE_WIDTH, max(len(rows), 1) * ROW_HEIGHT + 8
-    )
 
 
 @dataclass(frozen=True)
