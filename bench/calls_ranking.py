@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import platform
 import random
 import statistics
@@ -24,8 +23,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from common import merge_results, start_django, throwaway_database
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 REVIEWS_PER_PROPOSAL = 3
 
 
@@ -37,19 +37,10 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print, do not touch results")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("PORTAL_TESTING", "1")
-    import django
-
-    django.setup()
+    start_django()
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         started = time.perf_counter()
         chair, small, big = build(args.proposals)
         build_seconds = time.perf_counter() - started
@@ -63,8 +54,6 @@ def main() -> int:
             figures[name] = timed(chair, template.format(call=big.pk), args)
             figures[name]["queries_small_call"] = small_queries
             figures[name]["constant_queries"] = small_queries == figures[name]["queries"]
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     result = {
         "proposals": args.proposals,
@@ -80,7 +69,7 @@ def main() -> int:
     }
     print(json.dumps({"calls_ranking": result}, indent=2))
     if not args.no_write:
-        merge(result)
+        merge_results("calls_ranking", result)
     return 0 if all(f["constant_queries"] for f in figures.values()) else 1
 
 
@@ -212,13 +201,6 @@ def timed(chair, path: str, args) -> dict:
         "min_ms": round(min(durations), 1),
         "max_ms": round(max(durations), 1),
     }
-
-
-def merge(result: dict) -> None:
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data["calls_ranking"] = result
-    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    print(f"Wrote calls_ranking to {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import merge_results, start_django, throwaway_database
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 TARGET_SECONDS = 120
 
 
@@ -77,24 +78,15 @@ def main() -> int:
         )
     print(json.dumps({"consent_import": result}, indent=2))
     if not args.no_write:
-        merge(result)
+        merge_results("consent_import", result)
     return 0
 
 
 def run_one(rows: int) -> dict:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("PORTAL_TESTING", "1")
-    import django
-
-    django.setup()
+    start_django()
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         with tempfile.TemporaryDirectory() as folder:
             actor, dataset, form = build()
             path = Path(folder) / "consent.csv"
@@ -105,8 +97,6 @@ def run_one(rows: int) -> dict:
         from governance.consent.models import ConsentRecord
 
         stored = ConsentRecord.objects.filter(dataset=dataset).count()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     assert first["report"]["created"] == rows and second["report"]["created"] == 0
     assert stored == rows
     return {
@@ -227,13 +217,6 @@ def _rss_bytes() -> int:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:  # not Linux: fall back to the process's peak so far
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def merge(result: dict) -> None:
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data["consent_import"] = result
-    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    print(f"Wrote consent_import to {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

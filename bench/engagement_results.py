@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import platform
 import random
 import statistics
@@ -24,8 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+from common import merge_results, start_django, throwaway_database
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 
 # 30 questions: the mix of a long stakeholder survey.
 MIX = (
@@ -57,26 +57,15 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print, do not touch results")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("PORTAL_TESTING", "1")
-    import django
-
-    django.setup()
+    start_django()
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         started = time.perf_counter()
         survey, answer_rows = build(args.responses)
         build_seconds = time.perf_counter() - started
         staff = timed(survey, public=False, args=args)
         public = timed(survey, public=True, args=args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     result = {
         "responses": args.responses,
@@ -95,7 +84,7 @@ def main() -> int:
     }
     print(json.dumps({"engagement_results": result}, indent=2))
     if not args.no_write:
-        merge(result)
+        merge_results("engagement_results", result)
     return 0
 
 
@@ -270,13 +259,6 @@ def timed(survey, *, public: bool, args) -> dict:
         "min_ms": round(min(durations), 1),
         "max_ms": round(max(durations), 1),
     }
-
-
-def merge(result: dict) -> None:
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data["engagement_results"] = result
-    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    print(f"Wrote engagement_results to {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
