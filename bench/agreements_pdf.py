@@ -31,8 +31,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+from common import merge_results
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
 PASSWORD = "correct-horse-battery-staple"  # the factories' password
 
 
@@ -85,7 +86,7 @@ def main() -> int:
     }
     print(json.dumps({"agreements_pdf": result}, indent=2))
     if not args.no_write:
-        merge(result)
+        merge_results("agreements_pdf", result)
     return 0
 
 
@@ -237,13 +238,6 @@ def _delete_queue(app, name: str) -> None:
             queue.delete()
     except Exception:  # a leftover bench queue in the broker is harmless
         pass
-
-
-def merge(result: dict) -> None:
-    data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    data["agreements_pdf"] = result
-    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    print(f"Wrote agreements_pdf to {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
