@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "governance.core.middleware.RequestIdMiddleware",
+    # The endpoints only machines call (PORTAL_MACHINE_ENDPOINTS) stop here.
+    "governance.core.machine.MachineEndpointMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,9 +172,16 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("PORTAL_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off by default: the check is one more round trip on every request. Turn it on where
+        # something between the portal and PostgreSQL drops idle connections.
+        conn_health_checks=env_bool("PORTAL_DB_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Lets psycopg prepare the statements that ask for it (token introspection, see
+    # governance/tokens/selectors.py); the ORM's client-side cursors never prepare. Behind
+    # PgBouncer in transaction mode this needs max_prepared_statements (PgBouncer >= 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -489,6 +498,16 @@ PORTAL_TOKEN_SIGNING_KEY = env_str("PORTAL_TOKEN_SIGNING_KEY")
 PORTAL_TOKEN_RATE_LIMIT = env_int("PORTAL_TOKEN_RATE_LIMIT", 600)
 PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT = env_int("PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT", 60000)
 PORTAL_TOKEN_WEBHOOK_RETRIES = env_int("PORTAL_TOKEN_WEBHOOK_RETRIES", 6)
+# Endpoints that only machines call: served without the session, locale, messages, CSRF and
+# sign-in middleware (governance.core.machine.MachineEndpointMiddleware).
+PORTAL_MACHINE_ENDPOINTS = [
+    "oauth2_provider:token",
+    "oauth2_provider:introspect",
+    "oauth2_provider:revoke-token",
+    "oauth2_provider:jwks-info",
+    "oauth2_provider:oidc-connect-discovery-info",
+    "oauth2_provider:oauth-server-metadata",
+]
 if PORTAL_TOKEN_ALGORITHM not in {"ES256", "RS256"}:
     raise ImproperlyConfigured(
         f"PORTAL_TOKEN_ALGORITHM must be ES256 or RS256, not {PORTAL_TOKEN_ALGORITHM!r}."

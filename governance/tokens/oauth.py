@@ -4,6 +4,8 @@ request validator. The protocol itself (grants, PKCE, refresh rotation, OIDC) st
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import threading
 import time
@@ -11,6 +13,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -94,6 +97,27 @@ class _SecretMemo:
 
 
 _secrets = _SecretMemo()
+
+
+def basic_credentials(authorization: str) -> tuple[str, str] | None:
+    """(client id, secret) from an HTTP Basic header, decoded as the toolkit decodes them
+    (RFC 6749 section 2.3.1: each part form-urlencoded), or None when there are none."""
+    scheme, _, encoded = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip()).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    client_id, colon, secret = decoded.partition(":")
+    if not colon:
+        return None
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+def secret_matches(presented: str, stored: str) -> bool:
+    """The client secret check of the validator below, for views that authenticate themselves."""
+    return _secrets.check(presented, stored)
 
 
 def service_of(application) -> ServiceClient | None:

@@ -7,9 +7,7 @@ that it costs at most two queries (the calling client, the token).
 
 from __future__ import annotations
 
-import base64
-import binascii
-from urllib.parse import unquote_plus, urlparse
+from urllib.parse import urlparse
 
 import jwt
 from django.conf import settings
@@ -20,12 +18,11 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from oauth2_provider import views as dot
-from oauthlib.common import Request as OauthlibRequest
 
 from governance.tokens import claims as token_claims
 from governance.tokens import keys, ratelimit, selectors, services
 from governance.tokens.models import ServiceClient, Subject
-from governance.tokens.oauth import PortalValidator, checksum
+from governance.tokens.oauth import basic_credentials, checksum, secret_matches
 
 BASIC_ONLY = ["client_secret_basic"]
 
@@ -36,16 +33,13 @@ def _no_store[R: HttpResponse](response: R) -> R:
     return response
 
 
-def _claimed_client_id(request: HttpRequest) -> str:
-    """The client id in the Basic header (unverified: only to key the rate limit)."""
-    auth = request.META.get("HTTP_AUTHORIZATION", "")
-    if auth.startswith("Basic "):
-        try:
-            decoded = base64.b64decode(auth[6:]).decode("utf-8")
-            return unquote_plus(decoded.split(":", 1)[0])[:100]
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            pass
-    return "ip:" + request.META.get("REMOTE_ADDR", "")
+def _credentials(request: HttpRequest) -> tuple[str, str] | None:
+    return basic_credentials(request.META.get("HTTP_AUTHORIZATION", ""))
+
+
+def _rate_key(request: HttpRequest, credentials: tuple[str, str] | None) -> str:
+    """The client id claimed in the Basic header (unverified: it only keys the rate limit)."""
+    return credentials[0][:100] if credentials else "ip:" + request.META.get("REMOTE_ADDR", "")
 
 
 def _too_many(retry_after: int) -> HttpResponse:
@@ -63,7 +57,7 @@ def _too_many(retry_after: int) -> HttpResponse:
 def _rate_limited(scope: str, limit_setting: str):
     def check(request: HttpRequest) -> HttpResponse | None:
         retry = ratelimit.over_limit(
-            scope, _claimed_client_id(request), getattr(settings, limit_setting)
+            scope, _rate_key(request, _credentials(request)), getattr(settings, limit_setting)
         )
         return _too_many(retry) if retry else None
 
@@ -72,23 +66,6 @@ def _rate_limited(scope: str, limit_setting: str):
 
 _token_limit = _rate_limited("token", "PORTAL_TOKEN_RATE_LIMIT")
 _revocation_limit = _rate_limited("revoke", "PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT")
-
-
-def authenticate_client(request: HttpRequest, client=None):
-    """The Application authenticated by HTTP Basic (through the toolkit's validator), or None.
-
-    `client`, when given, is the Application already loaded for the claimed client id.
-    """
-    oauth_request = OauthlibRequest(
-        request.build_absolute_uri(),
-        "POST",
-        "",
-        {"HTTP_AUTHORIZATION": request.META.get("HTTP_AUTHORIZATION", "")},
-    )
-    oauth_request.client = client
-    if PortalValidator().authenticate_client(oauth_request):
-        return oauth_request.client
-    return None
 
 
 def _invalid_client() -> HttpResponse:
@@ -177,17 +154,23 @@ class IntrospectView(View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        claimed = _claimed_client_id(request)
+        credentials = _credentials(request)
         retry = ratelimit.over_limit(
-            "introspect", claimed, settings.PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT, count=True
+            "introspect",
+            _rate_key(request, credentials),
+            settings.PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT,
+            count=True,
         )
         if retry:
             return _too_many(retry)
         token = request.POST.get("token", "")
-        # One query: the calling client and the token record (see selectors.client_with_token).
-        loaded = selectors.client_with_token(claimed, checksum(token))
-        client = authenticate_client(request, loaded) if loaded is not None else None
-        if client is None:
+        # One query: the calling client, its service and the token (selectors.introspection).
+        found = selectors.introspection(credentials[0], checksum(token)) if credentials else None
+        if (
+            found is None
+            or not found.service_active
+            or not secret_matches(credentials[1], found.client_secret)  # type: ignore[index]
+        ):
             return _invalid_client()
         if not token:
             return _no_store(
@@ -196,17 +179,12 @@ class IntrospectView(View):
                     status=400,
                 )
             )
-        record = selectors.token_record_of(loaded)
-        if (
-            record is None
-            or not selectors.is_active(record)
-            or (
-                record["client_id"] != client.pk
-                and record["claims"].get("aud") != client.service.audience
-            )
+        claims = found.claims() if found.token_active else {}
+        if not found.token_active or (
+            found.token_client_pk != found.client_pk and claims.get("aud") != found.audience
         ):
             return _no_store(JsonResponse({"active": False}))
-        return _no_store(JsonResponse({"active": True, "token_type": "Bearer", **record["claims"]}))
+        return _no_store(JsonResponse({"active": True, "token_type": "Bearer", **claims}))
 
 
 # --- authorization (a person consents) and userinfo -------------------------------------------

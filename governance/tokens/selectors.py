@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import functools
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
+import psycopg
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -32,87 +34,91 @@ def introspection_record(token_checksum: str) -> dict[str, Any] | None:
     return dict(record) if record is not None else None
 
 
-def client_with_token(client_id: str, token_checksum: str):
-    """One query for introspection: the calling client and what the portal knows about the token.
+class Introspected(NamedTuple):
+    """What introspection reads in its one query: the calling client and the presented token."""
 
-    Raw SQL because this is the hottest path of the portal: the ORM's compilation of the same
-    query costs more than the query. Returns the Application with its service cached (only the
-    fields introspection needs) and `token_*` attributes (None when the token is unknown).
+    client_pk: int
+    client_secret: str
+    audience: str
+    service_active: bool
+    token_client_pk: int | None  # None: the portal never issued this token
+    token_active: bool
+    claims_json: str | None
+
+    def claims(self) -> dict[str, Any]:
+        return json.loads(self.claims_json) if self.claims_json else {}
+
+
+def introspection(client_id: str, token_checksum: str, now=None) -> Introspected | None:
+    """One query for introspection: the calling client, its service and the token, or None
+    when no service client has this id.
+
+    Raw SQL on purpose: this is the portal's hottest path and the ORM's compilation of the
+    same query costs more than the query. Whether the token is active is decided in the query
+    with the same rule as `is_active`; its claims come back as JSON text, decoded only when
+    the answer needs them.
     """
-    sql, columns = _introspection_sql()
     connection = connections[Application.objects.db]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [token_checksum, client_id])
+    now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    with _prepared_cursor(connection) as cursor:
+        cursor.execute(_introspection_sql(), [now, token_checksum, client_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    count = len(columns)
-    application = Application.from_db(
-        Application.objects.db,
-        [field.attname for field in Application._meta.concrete_fields],
-        _converted(connection, Application._meta.concrete_fields, row[:count]),
+    client_pk, secret, audience, service_active, token_client_pk, active, claims = row
+    return Introspected(
+        client_pk=client_pk,
+        client_secret=secret,
+        audience=audience,
+        service_active=bool(service_active),
+        token_client_pk=token_client_pk,
+        token_active=bool(active),
+        claims_json=claims,
     )
-    service_id, audience, is_active = row[count : count + 3]
-    service = ServiceClient(
-        id=service_id, application_id=application.pk, audience=audience, is_active=bool(is_active)
-    )
-    Application.service.related.set_cached_value(application, service)  # type: ignore[attr-defined]
-    token_fields = [IssuedToken._meta.get_field(name) for name in TOKEN_FIELDS]
-    claims, token_client, revoked_at, access_token_id, expires_at = _converted(
-        connection, token_fields, row[count + 3 :]
-    )
-    application.token_claims = claims
-    application.token_client_id = token_client
-    application.token_revoked_at = revoked_at
-    application.token_access_token_id = access_token_id
-    application.token_expires_at = expires_at
-    return application
 
 
-TOKEN_FIELDS = ["claims", "client", "revoked_at", "access_token", "expires_at"]
+def _prepared_cursor(connection):
+    """A cursor whose statements PostgreSQL prepares once per connection, where the settings
+    allow it (`prepare_threshold` in the database OPTIONS); elsewhere an ordinary cursor.
+
+    Planning the introspection join costs PostgreSQL several times what running it does; the
+    ORM's own cursors bind parameters on the client and are never prepared. The cursor goes
+    through Django's wrapper, so it is counted and logged like any other query.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        return connection.cursor()
+    with connection.wrap_database_errors:
+        raw = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """A server-side binding psycopg cursor that prepares every statement it runs."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
 @functools.cache
-def _introspection_sql() -> tuple[str, list[str]]:
-    columns = [field.column for field in Application._meta.concrete_fields]
-    # Only table and column names from the models go into the text; values are parameters.
-    sql = (
-        f"SELECT {', '.join(f'a.{column}' for column in columns)}, "  # noqa: S608
-        "s.id, s.audience, s.is_active, "
-        "t.claims, t.client_id, t.revoked_at, t.access_token_id, t.expires_at "
-        f"FROM {Application._meta.db_table} a "
-        f"INNER JOIN {ServiceClient._meta.db_table} s ON s.application_id = a.id "
-        f"LEFT JOIN {IssuedToken._meta.db_table} t ON t.token_checksum = %s "
+def _introspection_sql() -> str:
+    application = Application._meta.db_table
+    service = ServiceClient._meta.db_table
+    token = IssuedToken._meta.db_table
+    # Only table names from the models go into the text; values are parameters.
+    return (
+        "SELECT a.id, a.client_secret, s.audience, s.is_active, t.client_id, "  # noqa: S608
+        "(t.revoked_at IS NULL AND t.access_token_id IS NOT NULL AND t.expires_at > %s), "
+        "t.claims "
+        f"FROM {application} a "
+        f"INNER JOIN {service} s ON s.application_id = a.id "
+        f"LEFT JOIN {token} t ON t.token_checksum = %s "
         "WHERE a.client_id = %s"
     )
-    return sql, columns
-
-
-def _converted(connection, fields, values) -> list:
-    """Values as the ORM would give them (JSON decoded, aware datetimes on SQLite too)."""
-    result = []
-    for field, value in zip(fields, values, strict=True):
-        if value is not None:
-            expression = field.get_col(field.model._meta.db_table)
-            for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(
-                connection
-            ):
-                value = converter(value, expression, connection)
-        result.append(value)
-    return result
-
-
-def token_record_of(client) -> dict[str, Any] | None:
-    """The token fields annotated by `client_with_token`, as `introspection_record` gives them."""
-    if client.token_client_id is None:
-        return None
-    return {
-        "claims": client.token_claims,
-        "client_id": client.token_client_id,
-        "revoked_at": client.token_revoked_at,
-        "access_token_id": client.token_access_token_id,
-        "expires_at": client.token_expires_at,
-    }
 
 
 def is_active(record: dict[str, Any], now=None) -> bool:

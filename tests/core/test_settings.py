@@ -180,3 +180,23 @@ def test_every_variable_the_settings_read_is_documented():
     assert (
         sorted(name for name in VARIABLES if not re.search(rf"^#? ?{name}=", example, re.M)) == []
     )
+
+
+def test_database_settings_prepare_only_on_postgresql_and_check_connections_on_request(
+    monkeypatch,
+):
+    postgres = load_settings(
+        monkeypatch, **production(DATABASE_URL="postgres://portal@db.internal/portal")
+    )
+    database = postgres["DATABASES"]["default"]
+    assert database["OPTIONS"]["prepare_threshold"] == 5
+    assert database["CONN_HEALTH_CHECKS"] is False
+    checked = load_settings(
+        monkeypatch,
+        **production(
+            DATABASE_URL="postgres://portal@db.internal/portal", PORTAL_DB_HEALTH_CHECKS="1"
+        ),
+    )
+    assert checked["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+    sqlite = load_settings(monkeypatch, **production())["DATABASES"]["default"]
+    assert "prepare_threshold" not in sqlite["OPTIONS"]
