@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 import requests
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -40,6 +41,45 @@ def _require_staff(actor) -> None:
 
 
 # --- clients ---------------------------------------------------------------------------------
+def check_client_spec(
+    *,
+    grant_types: list[str],
+    scopes: list[str],
+    access_conditions: list[str],
+    redirect_uris: str,
+) -> None:
+    """What a service may be registered with; a PortalError saying what to fix otherwise."""
+    from governance.catalogue.models import AccessCondition
+
+    unknown = sorted(set(grant_types) - set(ServiceClient.GrantType.values))
+    if unknown or not grant_types:
+        raise PortalError(
+            _("Choose grant types among: %(known)s.")
+            % {"known": ", ".join(ServiceClient.GrantType.values)},
+            code="invalid_grant_types",
+        )
+    known_scopes = set(settings.OAUTH2_PROVIDER["SCOPES"])  # type: ignore[call-overload]
+    unknown = sorted(set(scopes) - known_scopes)
+    if unknown or not scopes:
+        raise PortalError(
+            _("Choose scopes among: %(known)s.") % {"known": ", ".join(sorted(known_scopes))},
+            code="invalid_scopes",
+        )
+    known_conditions = set(AccessCondition.objects.values_list("code", flat=True))
+    unknown = sorted(set(access_conditions) - known_conditions)
+    if unknown:
+        raise PortalError(
+            _("Unknown access conditions: %(unknown)s. Known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(sorted(known_conditions))},
+            code="invalid_access_conditions",
+        )
+    if ServiceClient.GrantType.AUTHORIZATION_CODE in grant_types and not redirect_uris.strip():
+        raise PortalError(
+            _("The authorization code flow needs at least one redirect URI."),
+            code="redirect_uri_required",
+        )
+
+
 def register_client(
     *,
     actor,
@@ -58,6 +98,12 @@ def register_client(
     """Register a service; returns it with its client secret and webhook secret (shown once)."""
     if check_permission:
         _require_staff(actor)
+    check_client_spec(
+        grant_types=grant_types,
+        scopes=scopes,
+        access_conditions=access_conditions,
+        redirect_uris=redirect_uris,
+    )
     secret = client_secret or secrets.token_urlsafe(48)
     webhook_secret = secrets.token_urlsafe(32) if webhook_url else ""
     code_flow = ServiceClient.GrantType.AUTHORIZATION_CODE in grant_types
@@ -121,6 +167,127 @@ def rotate_secret(*, actor, service: ServiceClient) -> str:
         service.save(update_fields=["secret_rotated_at"])
         record(actor=actor, action="tokens.client_secret_rotated", obj=service)
     return secret
+
+
+EDITABLE = (
+    "name",
+    "audience",
+    "grant_types",
+    "scopes",
+    "access_conditions",
+    "may_read_ga4gh",
+    "redirect_uris",
+    "webhook_url",
+)
+
+
+# Settings that decide what a token of the service says or may do.
+TOKEN_SHAPING = {"audience", "grant_types", "scopes", "access_conditions", "may_read_ga4gh"}
+
+
+def describe_client(service: ServiceClient) -> dict[str, Any]:
+    """The editable settings of a service, as update_client takes them."""
+    application = service.application
+    return {
+        "name": application.name,
+        "audience": service.audience,
+        "grant_types": list(service.grant_types),
+        "scopes": list(service.scopes),
+        "access_conditions": list(service.access_conditions),
+        "may_read_ga4gh": service.may_read_ga4gh,
+        "redirect_uris": application.redirect_uris,
+        "webhook_url": service.webhook_url,
+    }
+
+
+def update_client(*, actor, service: ServiceClient, **changes: Any) -> tuple[ServiceClient, str]:
+    """Change a service's settings (the keys of EDITABLE); returns it with a webhook secret
+    to show once when a webhook was added, else "". A change to what its tokens say
+    (TOKEN_SHAPING) revokes the service's live tokens at once."""
+    _require_staff(actor)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise PortalError(
+            _("These settings cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+    with transaction.atomic():
+        service = (
+            ServiceClient.objects.select_for_update()
+            .select_related("application")
+            .get(pk=service.pk)
+        )
+        before = describe_client(service)
+        after = {**before, **changes}
+        after["redirect_uris"] = after["redirect_uris"].strip()
+        check_client_spec(
+            grant_types=after["grant_types"],
+            scopes=after["scopes"],
+            access_conditions=after["access_conditions"],
+            redirect_uris=after["redirect_uris"],
+        )
+        application = service.application
+        application.name = after["name"]
+        application.redirect_uris = after["redirect_uris"]
+        application.authorization_grant_type = (
+            Application.GRANT_AUTHORIZATION_CODE
+            if ServiceClient.GrantType.AUTHORIZATION_CODE in after["grant_types"]
+            else Application.GRANT_CLIENT_CREDENTIALS
+        )
+        try:
+            application.clean()
+        except ValidationError as exc:
+            raise PortalError(" ".join(exc.messages)) from exc
+        application.save(
+            update_fields=["name", "redirect_uris", "authorization_grant_type", "updated"]
+        )
+        webhook_secret = ""
+        if after["webhook_url"] and not service.webhook_secret_encrypted:
+            webhook_secret = secrets.token_urlsafe(32)
+            service.webhook_secret_encrypted = keys.encrypt(webhook_secret)
+        elif not after["webhook_url"]:
+            service.webhook_secret_encrypted = ""
+        for field in ("audience", "grant_types", "scopes", "access_conditions"):
+            setattr(service, field, list(after[field]) if field != "audience" else after[field])
+        service.may_read_ga4gh = bool(after["may_read_ga4gh"])
+        service.webhook_url = after["webhook_url"]
+        service.save()
+        changed = {key for key in EDITABLE if before[key] != after[key]}
+        revoked = []
+        if changed & TOKEN_SHAPING:
+            # Live tokens were minted under the old settings: they stop now, new ones follow
+            # the new settings.
+            revoked = _revoke_carrying(
+                filters={"client_id": service.application_id}, reason="service settings changed"
+            )
+        record(
+            actor=actor,
+            action="tokens.client_updated",
+            obj=service,
+            before={key: before[key] for key in sorted(changed)},
+            after={
+                **{key: after[key] for key in sorted(changed)},
+                "tokens_revoked": len(revoked),
+            },
+        )
+    return service, webhook_secret
+
+
+def rotate_webhook_secret(*, actor, service: ServiceClient) -> str:
+    """A new webhook signing secret (deliveries from now on use it); returned to show once."""
+    _require_staff(actor)
+    if not service.webhook_url:
+        raise PortalError(
+            _("This service has no webhook URL; add one before rotating its webhook secret."),
+            code="no_webhook",
+        )
+    webhook_secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ServiceClient.objects.filter(pk=service.pk).update(
+            webhook_secret_encrypted=keys.encrypt(webhook_secret)
+        )
+        service.refresh_from_db(fields=["webhook_secret_encrypted"])
+        record(actor=actor, action="tokens.webhook_secret_rotated", obj=service)
+    return webhook_secret
 
 
 def set_active(*, actor, service: ServiceClient, active: bool) -> ServiceClient:

@@ -76,7 +76,42 @@ def client_create(request):
                 "tokens/client_secret.html",
                 {"service": service, "secret": secret, "webhook_secret": webhook_secret},
             )
-    return render(request, "tokens/client_form.html", {"form": form})
+    return render(request, "tokens/client_form.html", {"form": form, "service": None})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def client_edit(request, pk: int):
+    service = selectors.service_for_staff(pk)
+    before = services.describe_client(service)
+    form = ServiceClientForm(request.POST or None, initial=before)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service, webhook_secret = services.update_client(
+                actor=request.user, service=service, **form.cleaned_data
+            )
+        except PortalError as exc:
+            form.add_error(None, str(exc))
+        else:
+            after = services.describe_client(service)
+            if any(before[key] != after[key] for key in services.TOKEN_SHAPING):
+                messages.success(
+                    request,
+                    _(
+                        "The settings are saved. The service's live tokens were revoked: "
+                        "it must ask for new ones, which follow the new settings."
+                    ),
+                )
+            else:
+                messages.success(request, _("The settings are saved."))
+            if webhook_secret:
+                return render(
+                    request,
+                    "tokens/client_secret.html",
+                    {"service": service, "secret": "", "webhook_secret": webhook_secret},
+                )
+            return redirect("tokens:client", pk=service.pk)
+    return render(request, "tokens/client_form.html", {"form": form, "service": service})
 
 
 @staff_required
@@ -104,6 +139,22 @@ def client_rotate_secret(request, pk: int):
         request,
         "tokens/client_secret.html",
         {"service": service, "secret": secret, "webhook_secret": "", "rotated": True},
+    )
+
+
+@staff_required
+@require_POST
+def client_rotate_webhook_secret(request, pk: int):
+    service = selectors.service_for_staff(pk)
+    try:
+        webhook_secret = services.rotate_webhook_secret(actor=request.user, service=service)
+    except PortalError as exc:
+        messages.error(request, str(exc))
+        return redirect("tokens:client", pk=service.pk)
+    return render(
+        request,
+        "tokens/client_secret.html",
+        {"service": service, "secret": "", "webhook_secret": webhook_secret, "rotated": True},
     )
 
 
