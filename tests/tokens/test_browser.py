@@ -68,3 +68,21 @@ def test_staff_register_a_service_and_copy_its_secret(page):
 
     visit(page, "/tokens/clients/")
     expect(page.get_by_role("link", name="Download service")).to_be_visible()
+
+    # Change what the service serves, then give it a webhook and copy the webhook secret.
+    page.get_by_role("link", name="Download service").click()
+    check_page(page)
+    page.get_by_role("link", name="Change the settings").click()
+    check_page(page)
+    page.get_by_label("Remote processing").check()
+    page.get_by_label("Webhook URL").fill("https://download.example/hooks/portal")
+    page.get_by_role("button", name="Save the settings").click()
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Webhook signing secret")
+    expect(page.get_by_text("live tokens were revoked")).to_be_visible()
+    page.get_by_role("link", name="Done").click()
+    check_page(page)
+    expect(page.get_by_text("download, remote_processing")).to_be_visible()
+    page.get_by_role("button", name="Rotate the webhook secret").click()
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("New webhook signing secret")
