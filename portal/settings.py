@@ -448,6 +448,11 @@ SPECTACULAR_SETTINGS = {
         "ErasureRequestStateEnum": "governance.accounts.models.ErasureRequest.State",
         "StatementStateEnum": "governance.catalogue.models.AvailabilityStatement.State",
     },
+    # The GA4GH permissions endpoint is a plain view (SPEC section 5) drf-spectacular cannot see.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # the default; kept
+        "governance.tokens.openapi.add_ga4gh_permissions",
+    ],
 }
 
 LOGGING = {

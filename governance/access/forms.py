@@ -108,7 +108,7 @@ class RequestForm(forms.ModelForm):
             try:
                 check_ethics_file(upload)
             except PortalError as error:
-                raise ValidationError(error.detail) from None
+                raise ValidationError(error.detail, code=error.code) from None
         return upload
 
     def clean(self):

@@ -42,6 +42,7 @@ from governance.audit.services import record
 from governance.catalogue.models import AccessCondition, Dataset, DuoTerm
 from governance.core.errors import ConcurrentChange, InvalidTransition, NotPermitted, PortalError
 from governance.core.events import access_items_approved
+from governance.core.uploads import check_pdf
 from governance.notifications.services import send_email
 
 State = AccessRequest.State
@@ -212,19 +213,7 @@ def researcher_organisations(person):
 
 def check_ethics_file(upload: UploadedFile) -> None:
     """A PDF by its content (not its name), at most ETHICS_MAX_BYTES."""
-    if upload.size is not None and upload.size > ETHICS_MAX_BYTES:
-        raise PortalError(
-            _("The ethics approval is larger than %(mb)s MB: upload a smaller PDF.")
-            % {"mb": ETHICS_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-        )
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise PortalError(
-            _("The ethics approval must be a PDF file; this file is not one."), code="not_a_pdf"
-        )
+    check_pdf(upload, max_bytes=ETHICS_MAX_BYTES)
 
 
 def _validate_request_data(data: Mapping[str, Any], current: AccessRequest | None) -> None:

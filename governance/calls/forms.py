@@ -14,7 +14,7 @@ from governance.accounts.models import Organisation
 from governance.calls.answers import display_answer
 from governance.calls.defaults import DEFAULT_CONFIGURATION
 from governance.calls.models import Call, Decision, Question, Track
-from governance.calls.uploads import KINDS
+from governance.core.uploads import KINDS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

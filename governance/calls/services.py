@@ -45,7 +45,6 @@ from governance.calls.models import (
     Subscription,
     Track,
 )
-from governance.calls.uploads import KINDS, check_upload
 from governance.core.errors import (
     ConcurrentChange,
     DeadlinePassed,
@@ -53,6 +52,7 @@ from governance.core.errors import (
     NotPermitted,
     PortalError,
 )
+from governance.core.uploads import KINDS, check_upload
 from governance.notifications.services import send_email
 
 CALL_FIELDS = (

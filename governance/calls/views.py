@@ -27,8 +27,8 @@ from governance.calls.letters import letter_of
 from governance.calls.models import Decision, OnboardingItem, Proposal, Question
 from governance.calls.reporting import country_chart, simple_chart
 from governance.calls.templatetags.calls_tags import viewer_zone
-from governance.calls.uploads import KINDS
 from governance.core.errors import PortalError
+from governance.core.uploads import KINDS
 
 PAGE_SIZE = 25
 

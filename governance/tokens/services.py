@@ -250,7 +250,17 @@ def update_client(*, actor, service: ServiceClient, **changes: Any) -> tuple[Ser
             setattr(service, field, list(after[field]) if field != "audience" else after[field])
         service.may_read_ga4gh = bool(after["may_read_ga4gh"])
         service.webhook_url = after["webhook_url"]
-        service.save()
+        service.save(
+            update_fields=[
+                "audience",
+                "grant_types",
+                "scopes",
+                "access_conditions",
+                "may_read_ga4gh",
+                "webhook_url",
+                "webhook_secret_encrypted",
+            ]
+        )
         changed = {key for key in EDITABLE if before[key] != after[key]}
         revoked = []
         if changed & TOKEN_SHAPING:
@@ -425,6 +435,9 @@ def withdraw_authorization(*, actor, authorization: ServiceAuthorization) -> Ser
     if authorization.person_id != getattr(actor, "pk", None):
         raise NotPermitted(_("You can only withdraw your own authorisations."))
     with transaction.atomic():
+        authorization = ServiceAuthorization.objects.select_for_update().get(pk=authorization.pk)
+        if authorization.revoked_at is not None:
+            return authorization  # withdrawn already (a second click, two tabs): nothing to do
         now = timezone.now()
         authorization.revoked_at = now
         authorization.save(update_fields=["revoked_at"])

@@ -105,11 +105,13 @@ def test_request_update_refused_once_submitted(researcher, dataset):
 def test_ethics_approval_must_be_a_pdf_by_content(researcher, dataset):
     request = make_request(researcher, dataset)
     fake = SimpleUploadedFile("approval.pdf", b"<html>not a pdf</html>", "application/pdf")
-    with pytest.raises(PortalError, match="must be a PDF"):
+    with pytest.raises(PortalError, match=r"approval\.pdf is not a PDF") as not_pdf:
         services.request_update(actor=researcher, request=request, data={}, ethics_approval=fake)
+    assert not_pdf.value.code == "not_a_pdf"
     big = SimpleUploadedFile("a.pdf", b"%PDF-" + b"0" * services.ETHICS_MAX_BYTES)
-    with pytest.raises(PortalError, match="larger than"):
+    with pytest.raises(PortalError, match=r"larger than allowed here \(at most 10 MB\)") as large:
         services.request_update(actor=researcher, request=request, data={}, ethics_approval=big)
+    assert large.value.code == "file_too_large"
     real = SimpleUploadedFile("approval.pdf", b"%PDF-1.7\n%%EOF\n", "application/octet-stream")
     services.request_update(actor=researcher, request=request, data={}, ethics_approval=real)
     request.refresh_from_db()

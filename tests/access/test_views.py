@@ -95,7 +95,8 @@ def test_new_request_rejects_non_pdf_and_condition_not_offered(
         form_data(remote_only, organisation=str(company.pk), ethics_file=fake),
     )
     assert response.status_code == 200
-    assert "must be a PDF" in response.content.decode()
+    assert "ethics.pdf is not a PDF" in response.content.decode()
+    assert response.context["form"].errors.as_data()["ethics_file"][0].code == "not_a_pdf"
     response = client.post(
         reverse("access:request_new"), form_data(remote_only, organisation=str(company.pk))
     )

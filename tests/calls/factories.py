@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,25 +89,6 @@ def pdf_bytes(text: str = "hello") -> bytes:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def office_bytes(kind: str = "docx") -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml" if kind == "docx" else "xl/workbook.xml", "<x/>")
-    return buffer.getvalue()
-
-
-def zip_bomb_bytes(name="word/document.xml", size=200 * 1024 * 1024) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open(name, "w", force_zip64=True) as member:
-            chunk = b"\x00" * (1024 * 1024)
-            for _ in range(size // len(chunk)):
-                member.write(chunk)
-    return buffer.getvalue()
 
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):

@@ -119,7 +119,7 @@ def test_api_upload_fake_pdf_refused(call, applicant):
     )
 
     assert response.status_code == 400
-    assert "not one" in response.json()["detail"]
+    assert "dpo.pdf is not a PDF, although its name ends in .pdf" in response.json()["detail"]
 
 
 def test_api_submit_after_deadline_is_deadline_passed(chair, applicant):

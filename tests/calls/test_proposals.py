@@ -98,7 +98,7 @@ def test_proposal_save_file_answer_stored_outside_web_root(call, applicant, sett
 def test_proposal_save_file_of_wrong_type_refused(call, applicant):
     proposal = make_draft(call, applicant)
 
-    with pytest.raises(InvalidAnswer, match="this question accepts PDF"):
+    with pytest.raises(InvalidAnswer, match="only a PDF is accepted here"):
         services.proposal_save(
             actor=applicant, proposal=proposal, files={"dpo_letter": upload("dpo.png", PNG)}
         )

@@ -1,9 +1,11 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from governance.audit.models import AuditEvent
 from governance.catalogue.models import DuoTerm
+from governance.consent.documents import MAX_BYTES, validate_pdf
 from governance.consent.models import ConsentForm, FormIsFinal
 from governance.consent.services import form_create, form_new_version, form_publish
 from tests.consent.factories import ConsentFormFactory, pdf_bytes
@@ -86,6 +88,26 @@ def test_api_form_document_truncated_pdf_is_refused(client, holder, holder_org):
     assert "cannot be read" in response.json()["document"][0]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"I am plain text", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"],
+    ids=["not-a-pdf", "unreadable"],
+)
+def test_validate_pdf_refuses_what_is_no_readable_pdf_as_not_a_pdf(content):
+    with pytest.raises(ValidationError) as caught:
+        validate_pdf(_pdf(content=content))
+
+    assert caught.value.code == "not_a_pdf"
+
+
+def test_validate_pdf_refuses_a_large_file_as_file_too_large():
+    with pytest.raises(ValidationError) as caught:
+        validate_pdf(_pdf(content=b"%PDF-1.7\n" + b"0" * MAX_BYTES))
+
+    assert caught.value.code == "file_too_large"
+    assert "at most 20 MB" in caught.value.messages[0]
+
+
 def test_federation_wide_forms_are_for_staff(client, holder, holder_org):
     client.force_login(holder)
 
@@ -161,6 +183,7 @@ def test_form_page_bad_pdf_says_so(client, holder, holder_org):
 
     assert response.status_code == 200
     assert "not a PDF" in response.content.decode()
+    assert response.context["form"].errors.as_data()["document"][0].code == "not_a_pdf"
     assert not ConsentForm.objects.exists()
 
 

@@ -136,3 +136,16 @@ def test_rotating_a_webhook_secret_without_a_webhook_says_what_to_do(staff_clien
         reverse("tokens:client_rotate_webhook", args=[processing.service.pk]), follow=True
     )
     assert "add one before rotating" in response.content.decode()
+
+
+def test_withdrawing_twice_changes_nothing_the_second_time(researcher, processing):
+    from governance.tokens.models import ServiceAuthorization
+
+    authorization = services.remember_consent(
+        person=researcher, client=processing.service.application, scopes=["datasets"]
+    )
+    services.withdraw_authorization(actor=researcher, authorization=authorization)
+    first = ServiceAuthorization.objects.get(pk=authorization.pk).revoked_at
+    services.withdraw_authorization(actor=researcher, authorization=authorization)
+    assert ServiceAuthorization.objects.get(pk=authorization.pk).revoked_at == first
+    assert AuditEvent.objects.filter(action="tokens.authorisation_withdrawn").count() == 1
