@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from governance.catalogue.models import AccessCondition
-from governance.tokens import keys, services
+from governance.tokens import keys, ratelimit, services
 from governance.tokens.models import ServiceClient
 from tests.agreements.factories import GrantFactory
 from tests.factories import UserFactory
@@ -40,6 +40,14 @@ def make_client(client_id: str, **options) -> Client:
         actor=None, check_permission=False, client_id=client_id, **spec
     )
     return Client(client_id, secret, service, webhook_secret)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_request_counts():
+    # Request counts a process has not yet sent to the cache belong to the test that made them.
+    ratelimit.forget_local()
+    yield
+    ratelimit.forget_local()
 
 
 @pytest.fixture(autouse=True)
