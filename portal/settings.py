@@ -503,6 +503,9 @@ PORTAL_TOKEN_SIGNING_KEY = env_str("PORTAL_TOKEN_SIGNING_KEY")
 PORTAL_TOKEN_RATE_LIMIT = env_int("PORTAL_TOKEN_RATE_LIMIT", 600)
 PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT = env_int("PORTAL_TOKEN_INTROSPECTION_RATE_LIMIT", 60000)
 PORTAL_TOKEN_WEBHOOK_RETRIES = env_int("PORTAL_TOKEN_WEBHOOK_RETRIES", 6)
+# Wrong client secrets per client and minute before the portal stops checking them (each check
+# is a slow hash); a secret verified before keeps working.
+PORTAL_TOKEN_AUTH_FAILURE_LIMIT = env_int("PORTAL_TOKEN_AUTH_FAILURE_LIMIT", 10)
 # Endpoints that only machines call: served without the session, locale, messages, CSRF and
 # sign-in middleware (governance.core.machine.MachineEndpointMiddleware).
 PORTAL_MACHINE_ENDPOINTS = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -23,10 +24,12 @@ from oauth2_provider.models import Application, IDToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from governance.tokens import claims as token_claims
-from governance.tokens import keys
+from governance.tokens import keys, ratelimit
 from governance.tokens.models import IssuedToken, ServiceClient
 
 GA4GH_SCOPE = "ga4gh_passport_v1"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,7 +90,14 @@ class _SecretMemo:
             if key in self._seen:
                 self._seen.move_to_end(key)
                 return True
+        # Each wrong secret costs a slow hash: past a few a minute for one client, refuse
+        # without hashing (a secret already verified above keeps working meanwhile).
+        client = hashlib.sha256(stored.encode()).hexdigest()[:32]
+        if ratelimit.failures(client) >= settings.PORTAL_TOKEN_AUTH_FAILURE_LIMIT:
+            logger.warning("Too many wrong client secrets for one client; refused unchecked.")
+            return False
         if not check_password(presented, stored):
+            ratelimit.count_failure(client)
             return False
         with self._lock:
             self._seen[key] = None

@@ -180,6 +180,19 @@ def forget_local() -> None:
         _shares.clear()
 
 
+def _failure_key(client: str) -> str:
+    return f"tokens:authfail:{client}:{int(time.time() // WINDOW)}"
+
+
+def failures(client: str) -> int:
+    """Failed client authentications of a client in this window (from every process)."""
+    return int(caches["default"].get(_failure_key(client)) or 0)
+
+
+def count_failure(client: str) -> int:
+    return _incr_first([(_failure_key(client), WINDOW + 5)])
+
+
 def pending_introspections(client_id: str, day: datetime.date) -> int:
     return int(caches["default"].get(introspection_key(client_id, day)) or 0)
 

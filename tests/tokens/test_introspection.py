@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client as DjangoClient
 from django.utils import timezone
 
-from governance.tokens import keys
+from governance.tokens import keys, oauth
 from governance.tokens.models import IssuedToken
 from governance.tokens.oauth import basic_credentials
 from tests.tokens.conftest import make_client
@@ -173,3 +173,26 @@ def test_machine_endpoints_skip_the_browser_middleware_but_keep_the_security_hea
     assert not machine.cookies
     jwks = http.get("/oauth/jwks", HTTP_ACCEPT_LANGUAGE="es")
     assert jwks.status_code == 200 and "Content-Language" not in jwks
+
+
+@pytest.mark.django_db
+def test_wrong_secrets_past_the_limit_are_refused_without_hashing(
+    processing, settings, monkeypatch
+):
+    settings.PORTAL_TOKEN_AUTH_FAILURE_LIMIT = 2
+    http = DjangoClient()
+    token = _token(http, processing)  # the real secret is verified once and remembered
+    hashed = []
+    real_check = oauth.check_password
+    monkeypatch.setattr(
+        oauth, "check_password", lambda *args: hashed.append(1) or real_check(*args)
+    )
+    for _ in range(4):
+        assert _introspect(http, processing, token, secret="guess").status_code == 401
+    assert len(hashed) == 2  # the third and fourth guesses were not hashed
+    # The service itself keeps working with its secret.
+    assert _introspect(http, processing, token).json()["active"] is True
+    # Another client's budget is its own.
+    other = make_client("other-service")
+    assert _introspect(http, other, "x", secret="guess").status_code == 401
+    assert len(hashed) == 3
