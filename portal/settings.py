@@ -447,6 +447,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ErasureRequestStateEnum": "governance.accounts.models.ErasureRequest.State",
         "StatementStateEnum": "governance.catalogue.models.AvailabilityStatement.State",
+        "PolicyVersionStateEnum": "governance.engagement.models.PolicyVersion.State",
     },
     # The GA4GH permissions endpoint is a plain view (SPEC section 5) drf-spectacular cannot see.
     "POSTPROCESSING_HOOKS": [

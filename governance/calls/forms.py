@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -14,29 +11,8 @@ from governance.accounts.models import Organisation
 from governance.calls.answers import display_answer
 from governance.calls.defaults import DEFAULT_CONFIGURATION
 from governance.calls.models import Call, Decision, Question, Track
+from governance.core.times import BrusselsDateTimeField
 from governance.core.uploads import KINDS
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-class BrusselsDateTimeField(forms.DateTimeField):
-    """Entered as Brussels wall-clock time (CET/CEST), stored as an aware datetime."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return value.astimezone(BRUSSELS).strftime("%Y-%m-%dT%H:%M")
-        return value
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is None:
-            return None
-        if timezone.is_aware(result):
-            result = timezone.make_naive(result, BRUSSELS)
-        # fold=0: in the repeated autumn hour, the first (summer-time) occurrence.
-        return result.replace(tzinfo=BRUSSELS)
 
 
 class CallForm(forms.ModelForm):

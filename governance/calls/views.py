@@ -26,16 +26,11 @@ from governance.calls.forms import (
 from governance.calls.letters import letter_of
 from governance.calls.models import Decision, OnboardingItem, Proposal, Question
 from governance.calls.reporting import country_chart, simple_chart
-from governance.calls.templatetags.calls_tags import viewer_zone
 from governance.core.errors import PortalError
+from governance.core.times import remember_zone
 from governance.core.uploads import KINDS
 
 PAGE_SIZE = 25
-
-
-def _remember_zone(request) -> None:
-    if "tz" in request.GET and viewer_zone(request) is not None:
-        request.session["calls_tz"] = request.GET["tz"]
 
 
 # Public pages
@@ -43,7 +38,7 @@ def _remember_zone(request) -> None:
 
 @require_GET
 def call_list(request):
-    _remember_zone(request)
+    remember_zone(request)
     return render(
         request,
         "calls/call_list.html",
@@ -57,7 +52,7 @@ def call_list(request):
 
 @require_GET
 def call_detail(request, pk: int):
-    _remember_zone(request)
+    remember_zone(request)
     call = selectors.call_for(request.user, pk)
     return render(
         request,

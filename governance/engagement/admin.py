@@ -3,9 +3,24 @@ from django.contrib import admin
 from governance.engagement import models
 
 
+def _is_published(version) -> bool:
+    return version is not None and version.state == models.PolicyVersion.State.PUBLISHED
+
+
 class SectionInline(admin.StackedInline):
+    """Published versions never change: their sections are read-only here as in the portal."""
+
     model = models.PolicySection
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_published(obj) and super().has_delete_permission(request, obj)
 
 
 class TranslationInline(admin.StackedInline):
@@ -22,6 +37,11 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["document", "number", "state", "published_at"]
     inlines = [SectionInline, TranslationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if _is_published(obj):
+            return ["document", "number", "state", "plain_summary", "change_note", "published_at"]
+        return ["state", "published_at"]
 
 
 @admin.register(models.Consultation)

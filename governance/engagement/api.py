@@ -1,27 +1,49 @@
-"""Engagement in the REST API: surveys (respond, results, transitions), consultations (comment)
-and events (register, cancel). Every write goes through the same services as the pages."""
+"""Engagement in the REST API: surveys (respond, results, transitions, quotas), policy documents
+and versions (publish, translations), consultations (create, edit while draft, transitions,
+comment) and events (create, edit, register, cancel). Every write goes through the same services
+as the pages."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
-from drf_spectacular.utils import extend_schema
+from django.db.models import Prefetch
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from governance.accounts.selectors import is_portal_staff
 from governance.engagement import questions, selectors, services
 from governance.engagement.models import (
+    CONSULTATION_MACHINE,
     Comment,
     Consultation,
     Event,
+    PolicyDocument,
     PolicySection,
+    PolicyTranslation,
+    PolicyVersion,
     Question,
     Registration,
+    StakeholderGroup,
     Survey,
     SurveySection,
 )
 from governance.engagement.results import survey_results
+
+
+class FieldProblems:
+    """Answers a service's `FieldInvalid` as 400 with its code, its message, and the message
+    under the field it is about, like the serializers' own field errors."""
+
+    def handle_exception(self, exc) -> Response:
+        if isinstance(exc, services.FieldInvalid):
+            data: dict = {"detail": exc.detail, "code": exc.code}
+            if exc.field:
+                data[exc.field] = [exc.detail]
+            return Response(data, status=400)
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 class QuestionSerializer(serializers.ModelSerializer):
@@ -89,7 +111,17 @@ class ResponseReceiptSerializer(serializers.Serializer):
     submitted = serializers.BooleanField()
 
 
-class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class QuotaSerializer(serializers.Serializer):
+    group = serializers.ChoiceField(choices=StakeholderGroup.choices)
+    group_label = serializers.CharField(read_only=True, source="label")
+    limit = serializers.IntegerField(allow_null=True, min_value=0)
+    responses = serializers.IntegerField(read_only=True)
+    full = serializers.BooleanField(read_only=True, source="is_full")
+
+
+class SurveyViewSet(
+    FieldProblems, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Open surveys and surveys with published results (staff: every survey)."""
 
     serializer_class = SurveySerializer
@@ -168,6 +200,26 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 "questions": [_question_json(r) for r in results.questions],
             }
         )
+
+    @extend_schema(methods=["GET"], request=None, responses={200: QuotaSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"], request=QuotaSerializer, responses={200: QuotaSerializer(many=True)}
+    )
+    @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated])
+    def quotas(self, request, pk=None):
+        """Staff: every stakeholder group with its quota (`limit` null: none) and its submitted
+        `responses`. POST `{"group", "limit"}` sets one quota; `"limit": null` removes it."""
+        survey = selectors.survey_for_staff(request.user, int(pk))
+        if request.method == "POST":
+            data = QuotaSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.quota_set(
+                actor=request.user,
+                survey=survey,
+                group=data.validated_data["group"],
+                limit=data.validated_data["limit"],
+            )
+        return Response(QuotaSerializer(selectors.survey_quotas(survey), many=True).data)
 
     def _transition(self, request, pk, verb):
         survey = selectors.survey_for_staff(request.user, int(pk))
@@ -262,7 +314,196 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
 
+class PolicySectionInputSerializer(serializers.Serializer):
+    heading = serializers.CharField(max_length=200)
+    body = serializers.CharField()
+
+
+class PolicyTranslationSerializer(serializers.ModelSerializer):
+    sections = PolicySectionInputSerializer(many=True)
+
+    class Meta:
+        model = PolicyTranslation
+        fields = ["language", "plain_summary", "sections"]
+
+
+class PolicyVersionSerializer(serializers.ModelSerializer):
+    document = serializers.PrimaryKeyRelatedField(queryset=PolicyDocument.objects.all())
+    sections = PolicySectionInputSerializer(
+        many=True, help_text='In order: `[{"heading", "body"}]`. A PATCH replaces them all.'
+    )
+    translations = PolicyTranslationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicyVersion
+        fields = [
+            "id",
+            "document",
+            "number",
+            "state",
+            "plain_summary",
+            "change_note",
+            "published_at",
+            "sections",
+            "translations",
+        ]
+        read_only_fields = ["number", "state", "published_at"]
+
+
+class PolicyVersionUpdateSerializer(PolicyVersionSerializer):
+    document = serializers.PrimaryKeyRelatedField(read_only=True)  # type: ignore[assignment]
+
+
+class PolicyVersionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyVersion
+        fields = ["id", "number", "state", "published_at"]
+
+
+class PolicyDocumentSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, help_text="Derived from the title if empty"
+    )
+    versions = PolicyVersionBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PolicyDocument
+        fields = ["id", "slug", "title", "created_at", "versions"]
+        read_only_fields = ["created_at"]
+
+
+class PolicyDocumentViewSet(
+    FieldProblems,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Policies with their versions: the public see those with a published version (and only
+    the published versions); staff see every one and create them."""
+
+    serializer_class = PolicyDocumentSerializer
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.action == "create" else [AllowAny()]
+
+    def get_queryset(self):
+        versions = selectors.policy_versions_visible_to(self.request.user).order_by("-number")
+        return (
+            selectors.policy_documents_visible_to(self.request.user)
+            .prefetch_related(Prefetch("versions", queryset=versions))
+            .order_by("title")
+        )
+
+    def perform_create(self, serializer):
+        document = services.policy_document_create(
+            actor=self.request.user,
+            title=serializer.validated_data["title"],
+            slug=serializer.validated_data.get("slug", ""),
+        )
+        serializer.instance = self.get_queryset().get(pk=document.pk)
+
+
+def _sections(validated) -> list[tuple[str, str]]:
+    return [(row["heading"], row["body"]) for row in validated]
+
+
+class PolicyVersionViewSet(
+    FieldProblems,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Versions of policies. Published ones are public and never change (PATCH answers 409
+    `invalid_transition`); drafts are staff-only and editable."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_serializer_class(self):
+        if self.action == "partial_update":
+            return PolicyVersionUpdateSerializer
+        return PolicyVersionSerializer
+
+    def get_queryset(self):
+        qs = selectors.policy_versions_visible_to(self.request.user)
+        if self.action not in ("list", "retrieve", "create") and not is_portal_staff(
+            self.request.user
+        ):
+            qs = qs.none()  # writes: what a non-staff caller may not change is unknown to them
+        document = self.request.query_params.get("document")
+        if document and document.isdigit():
+            qs = qs.filter(document_id=int(document))
+        return qs.prefetch_related(
+            Prefetch("sections", queryset=PolicySection.objects.order_by("position", "pk")),
+            Prefetch("translations", queryset=PolicyTranslation.objects.order_by("language")),
+        ).order_by("document_id", "-number")
+
+    @extend_schema(parameters=[OpenApiParameter("document", int, description="Only its versions")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        version = services.policy_version_create(
+            actor=self.request.user,
+            document=data["document"],
+            plain_summary=data["plain_summary"],
+            change_note=data.get("change_note", ""),
+            sections=_sections(data["sections"]),
+        )
+        serializer.instance = self.get_queryset().get(pk=version.pk)
+
+    def perform_update(self, serializer):
+        version = serializer.instance
+        data = serializer.validated_data
+        sections = data.get("sections")
+        services.policy_version_update(
+            actor=self.request.user,
+            version=version,
+            plain_summary=data.get("plain_summary", version.plain_summary),
+            change_note=data.get("change_note", version.change_note),
+            sections=_sections(sections)
+            if sections is not None
+            else [(s.heading, s.body) for s in version.sections.all()],
+        )
+        serializer.instance = self.get_queryset().get(pk=version.pk)
+
+    @extend_schema(request=None, responses={200: PolicyVersionSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish a draft; from then on its text never changes. 409 if already published."""
+        version = services.policy_version_publish(actor=request.user, version=self.get_object())
+        return Response(PolicyVersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+
+    @extend_schema(request=PolicyTranslationSerializer, responses={200: PolicyVersionSerializer})
+    @action(detail=True, methods=["post"])
+    def translations(self, request, pk=None):
+        """Add or replace the translation in `language`: the summary and every section, in the
+        order of the original (400 `sections_mismatch` otherwise)."""
+        version = self.get_object()
+        data = PolicyTranslationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.policy_translation_save(
+            actor=request.user,
+            version=version,
+            language=data.validated_data["language"],
+            plain_summary=data.validated_data["plain_summary"],
+            sections=_sections(data.validated_data["sections"]),
+        )
+        return Response(PolicyVersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+
+
 class ConsultationSerializer(serializers.ModelSerializer):
+    version = serializers.PrimaryKeyRelatedField(
+        queryset=PolicyVersion.objects.all(), help_text="A published policy version"
+    )
     document = serializers.CharField(source="version.document.title", read_only=True)
     version_number = serializers.IntegerField(source="version.number", read_only=True)
     plain_summary = serializers.CharField(source="version.plain_summary", read_only=True)
@@ -275,6 +516,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "state",
+            "version",
             "document",
             "version_number",
             "plain_summary",
@@ -284,22 +526,84 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "public_comments",
             "response_summary",
         ]
+        read_only_fields = ["state", "response_summary"]
+
+
+class PublishResponseSerializer(serializers.Serializer):
+    response_summary = serializers.CharField(required=False, allow_blank=True)
+    result_version = serializers.PrimaryKeyRelatedField(
+        queryset=PolicyVersion.objects.all(), required=False, allow_null=True
+    )
 
 
 class ConsultationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FieldProblems,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
+    """Consultations. Staff create one on a published version and change it while it is a
+    draft (afterwards PATCH answers 409 `invalid_transition`), then open, close and publish
+    the response."""
+
     serializer_class = ConsultationSerializer
-    permission_classes = [AllowAny]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve", "comments"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
 
     def get_queryset(self):
-        return (
-            selectors.consultations_for_list(self.request.user)
-            .prefetch_related(
-                Prefetch("version__sections", queryset=PolicySection.objects.order_by("position"))
-            )
-            .order_by("-created_at")
+        qs = selectors.consultations_for_list(self.request.user)
+        if self.action in ("partial_update", *CONSULTATION_MACHINE.transitions) and (
+            not is_portal_staff(self.request.user)
+        ):
+            qs = qs.none()
+        return qs.prefetch_related(
+            Prefetch("version__sections", queryset=PolicySection.objects.order_by("position"))
+        ).order_by("-created_at")
+
+    def perform_create(self, serializer):
+        consultation = services.consultation_save(
+            actor=self.request.user, data=serializer.validated_data
         )
+        serializer.instance = self.get_queryset().get(pk=consultation.pk)
+
+    def perform_update(self, serializer):
+        consultation = services.consultation_save(
+            actor=self.request.user,
+            consultation=serializer.instance,
+            data=serializer.validated_data,
+        )
+        serializer.instance = self.get_queryset().get(pk=consultation.pk)
+
+    def _transition(self, request, verb, data=None):
+        consultation = services.consultation_transition(
+            actor=request.user, consultation=self.get_object(), action=verb, data=data
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=consultation.pk)).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def open(self, request, pk=None):
+        """Open for comments: the version must be published and the closing date ahead."""
+        return self._transition(request, "open")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(request, "close")
+
+    @extend_schema(request=PublishResponseSerializer)
+    @action(detail=True, methods=["post"], url_path="publish-response")
+    def publish_response(self, request, pk=None):
+        """Publish what we heard: every comment must be answered (409 otherwise)."""
+        data = PublishResponseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._transition(request, "publish_response", dict(data.validated_data))
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -340,9 +644,13 @@ class EventSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "location",
+            "join_url",
             "capacity",
+            "is_published",
             "confirmed",
         ]
+        # The link to join goes to confirmed registrants (page and email), not to every reader.
+        extra_kwargs = {"join_url": {"write_only": True}}
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
@@ -351,20 +659,44 @@ class RegistrationSerializer(serializers.ModelSerializer):
         fields = ["id", "event", "status", "created_at"]
 
 
-class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EventViewSet(
+    FieldProblems,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Published events; staff create and change events (times with an offset, or read as
+    Brussels time). 400 codes: `ends_before_start`, `starts_in_past`,
+    `capacity_below_confirmed`."""
+
     serializer_class = EventSerializer
-    permission_classes = [AllowAny]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
 
     def get_queryset(self):
-        return (
-            Event.objects.filter(is_published=True)
-            .annotate(
-                confirmed=Count(
-                    "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-                )
+        if self.action == "partial_update":
+            events = (
+                Event.objects.all() if is_portal_staff(self.request.user) else Event.objects.none()
             )
-            .order_by("starts_at")
+        else:
+            events = Event.objects.filter(is_published=True)
+        return selectors.with_confirmed(events).order_by("starts_at")
+
+    def perform_create(self, serializer):
+        event = services.event_save(actor=self.request.user, data=serializer.validated_data)
+        serializer.instance = selectors.with_confirmed(Event.objects.filter(pk=event.pk)).get()
+
+    def perform_update(self, serializer):
+        event = services.event_save(
+            actor=self.request.user, event=serializer.instance, data=serializer.validated_data
         )
+        serializer.instance = selectors.with_confirmed(Event.objects.filter(pk=event.pk)).get()
 
     @extend_schema(request=None, responses={200: RegistrationSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -379,8 +711,6 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         event = self.get_object()
         registration = selectors.registration_of(request.user, event)
         if registration is None:
-            from django.http import Http404
-
             raise Http404
         registration = services.registration_cancel(person=request.user, registration=registration)
         return Response(RegistrationSerializer(registration).data)
@@ -388,5 +718,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 def register(router) -> None:
     router.register("surveys", SurveyViewSet, basename="surveys")
+    router.register("policy-documents", PolicyDocumentViewSet, basename="policy-documents")
+    router.register("policy-versions", PolicyVersionViewSet, basename="policy-versions")
     router.register("consultations", ConsultationViewSet, basename="consultations")
     router.register("events", EventViewSet, basename="events")

@@ -6,11 +6,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+# Calls own the Brussels-time field the rest of the portal uses for entering times.
+from governance.core.times import BrusselsDateTimeField
 from governance.engagement.models import (
     LIKERT_SCALE,
     OTHER,
     Comment,
+    Consultation,
+    Event,
     PolicySection,
+    PolicyVersion,
     Question,
     StakeholderGroup,
     Survey,
@@ -328,3 +333,155 @@ class InvitationsForm(forms.Form):
         for email in emails:
             validator.clean(email)
         return emails
+
+
+class QuotasForm(forms.Form):
+    """One number per stakeholder group; empty means no quota."""
+
+    def __init__(self, *args, rows, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[row.group] = forms.IntegerField(
+                label=row.label,
+                min_value=0,
+                required=False,
+                initial=row.limit,
+                help_text=_("%(n)d responses so far") % {"n": row.responses},
+                widget=forms.NumberInput(attrs={"class": "input-short"}),
+            )
+
+    def changes(self) -> dict[str, int | None]:
+        """The groups whose quota the form changes, with the new limit (None: removed)."""
+        return {
+            row.group: self.cleaned_data[row.group]
+            for row in self.rows
+            if self.cleaned_data[row.group] != row.limit
+        }
+
+
+# Events
+
+
+class EventForm(forms.ModelForm):
+    starts_at = BrusselsDateTimeField(
+        label=_("Starts (Brussels time)"), help_text=_("CET in winter, CEST in summer.")
+    )
+    ends_at = BrusselsDateTimeField(label=_("Ends (Brussels time)"))
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "audience",
+            "starts_at",
+            "ends_at",
+            "location",
+            "join_url",
+            "capacity",
+            "is_published",
+        ]
+        labels = {"kind": _("Kind"), "is_published": _("Published: shown on the events page")}
+        help_texts = {
+            "join_url": _("Shown only to people with a confirmed place."),
+            "capacity": _("It cannot be lower than the number of confirmed registrations."),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+# Policies and consultations
+
+
+class PolicyDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.CharField(
+        label=_("Short name for addresses"),
+        max_length=50,
+        required=False,
+        help_text=_("Letters, digits and hyphens. Leave empty to derive it from the title."),
+    )
+
+
+class PolicyVersionForm(forms.Form):
+    plain_summary = forms.CharField(
+        label=_("Plain-language summary"),
+        help_text=_("What the policy means, in everyday words."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    change_note = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        help_text=_("For readers of the earlier version."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PolicySectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        heading, body = data.get("heading", "").strip(), data.get("body", "").strip()
+        if heading and not body:
+            self.add_error("body", _("Write the text of this section, or clear its heading."))
+        if body and not heading:
+            self.add_error("heading", _("Give this section a heading, or clear its text."))
+        return data
+
+
+class BasePolicySectionFormSet(forms.BaseFormSet):
+    def sections(self) -> list[tuple[str, str]]:
+        return [
+            (form.cleaned_data.get("heading", ""), form.cleaned_data.get("body", ""))
+            for form in self.forms
+            if form.cleaned_data
+        ]
+
+
+PolicySectionFormSet = forms.formset_factory(
+    PolicySectionForm, formset=BasePolicySectionFormSet, extra=0, max_num=100, validate_max=True
+)
+
+
+def section_formset(data=None, *, initial=None, add: int = 0):
+    """Sections to edit; `add` empty rows more (the "Add a section" button, no JavaScript)."""
+    if data is not None:
+        if add:
+            data = data.copy()
+            total = int(data.get("sections-TOTAL_FORMS") or 0)
+            data["sections-TOTAL_FORMS"] = str(total + add)
+        return PolicySectionFormSet(data, prefix="sections")
+    return PolicySectionFormSet(initial=[*(initial or []), *([{}] * add)], prefix="sections")
+
+
+class PolicyTranslationForm(forms.Form):
+    language = forms.CharField(
+        label=_("Language"), max_length=10, help_text=_("A code such as es, fr, de or pt-br.")
+    )
+    plain_summary = forms.CharField(
+        label=_("Plain-language summary"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ConsultationForm(forms.ModelForm):
+    version = forms.ModelChoiceField(
+        label=_("Policy version"),
+        queryset=PolicyVersion.objects.none(),
+        help_text=_("Only published versions: people comment on text that no longer changes."),
+    )
+    closes_at = BrusselsDateTimeField(label=_("Comments close (Brussels time)"))
+
+    class Meta:
+        model = Consultation
+        fields = ["version", "title", "invitation", "closes_at"]
+        labels = {"invitation": _("Who we ask and why")}
+        widgets = {"invitation": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, versions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions  # type: ignore[attr-defined]

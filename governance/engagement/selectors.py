@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import escape
@@ -16,9 +16,11 @@ from governance.engagement.models import (
     Comment,
     Consultation,
     Event,
+    PolicyDocument,
     PolicySection,
     PolicyVersion,
     Registration,
+    StakeholderGroup,
     Survey,
 )
 
@@ -73,6 +75,35 @@ def survey_structure(survey: Survey):
     ).order_by("position", "pk")
 
 
+@dataclass(frozen=True)
+class QuotaRow:
+    group: str
+    label: str
+    limit: int | None
+    responses: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.limit is not None and self.responses >= self.limit
+
+
+def survey_quotas(survey: Survey) -> list[QuotaRow]:
+    """Every stakeholder group with its quota (None: no quota) and submitted responses, in two
+    queries whatever the number of responses."""
+    limits = dict(survey.quotas.values_list("group", "limit"))
+    counts = dict(
+        survey.responses.filter(submitted_at__isnull=False)
+        .order_by()
+        .values_list("group")
+        .annotate(n=Count("pk"))
+        .values_list("group", "n")
+    )
+    return [
+        QuotaRow(value, str(label), limits.get(value), counts.get(value, 0))
+        for value, label in StakeholderGroup.choices
+    ]
+
+
 # Consultations
 
 
@@ -119,6 +150,80 @@ def comment_for_staff(person, pk: int) -> Comment:
     if comment is None:
         raise Http404
     return comment
+
+
+def consultation_for_staff(person, pk: int) -> Consultation:
+    if not is_portal_staff(person):
+        raise Http404
+    return consultation_for(person, pk)
+
+
+# Policy documents and their versions
+
+
+def policy_documents_for_list() -> QuerySet[PolicyDocument]:
+    """Staff's list: each document with its number of versions, latest number and drafts."""
+    return PolicyDocument.objects.annotate(
+        version_count=Count("versions"),
+        latest_number=Max("versions__number"),
+        drafts=Count("versions", filter=Q(versions__state=PolicyVersion.State.DRAFT)),
+    ).order_by("title")
+
+
+def policy_document_for_staff(person, pk: int) -> PolicyDocument:
+    if not is_portal_staff(person):
+        raise Http404
+    document = PolicyDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def policy_versions_of(document: PolicyDocument) -> QuerySet[PolicyVersion]:
+    """Newest first, with how many sections, translations and consultations each has."""
+    return document.versions.annotate(
+        section_count=Count("sections", distinct=True),
+        translation_count=Count("translations", distinct=True),
+        consultation_count=Count("consultations", distinct=True),
+    ).order_by("-number")
+
+
+def policy_version_for_staff(person, pk: int) -> PolicyVersion:
+    if not is_portal_staff(person):
+        raise Http404
+    version = PolicyVersion.objects.select_related("document").filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def latest_version(document: PolicyDocument) -> PolicyVersion | None:
+    return document.versions.order_by("-number").first()
+
+
+def policy_documents_visible_to(person) -> QuerySet[PolicyDocument]:
+    """Staff see every document; others those with a published version."""
+    if is_portal_staff(person):
+        return PolicyDocument.objects.all()
+    return PolicyDocument.objects.filter(
+        pk__in=PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED).values(
+            "document_id"
+        )
+    )
+
+
+def policy_versions_visible_to(person) -> QuerySet[PolicyVersion]:
+    if is_portal_staff(person):
+        return PolicyVersion.objects.all()
+    return PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED)
+
+
+def published_versions() -> QuerySet[PolicyVersion]:
+    return (
+        PolicyVersion.objects.filter(state=PolicyVersion.State.PUBLISHED)
+        .select_related("document")
+        .order_by("document__title", "-number")
+    )
 
 
 def version_sections(version: PolicyVersion) -> list[PolicySection]:
@@ -183,16 +288,29 @@ def version_diff(old: PolicyVersion, new: PolicyVersion) -> list[SectionDiff]:
 # Events
 
 
-def events_upcoming() -> QuerySet[Event]:
-    return (
-        Event.objects.filter(is_published=True, ends_at__gte=timezone.now())
-        .annotate(
-            confirmed=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-            )
+def with_confirmed(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events.annotate(
+        confirmed=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
         )
-        .order_by("starts_at")
     )
+
+
+def events_upcoming(person=None) -> QuerySet[Event]:
+    """Published events not over yet; staff also see the unpublished ones."""
+    events = Event.objects.filter(ends_at__gte=timezone.now())
+    if not is_portal_staff(person):
+        events = events.filter(is_published=True)
+    return with_confirmed(events).order_by("starts_at")
+
+
+def event_for_staff(person, pk: int) -> Event:
+    if not is_portal_staff(person):
+        raise Http404
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
 
 
 def event_for(person, pk: int) -> Event:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from governance.accounts.roles import ProviderType, Role
@@ -37,6 +39,7 @@ from governance.engagement.models import (
     Event,
     PolicyDocument,
     PolicySection,
+    PolicyTranslation,
     PolicyVersion,
     Question,
     Registration,
@@ -73,6 +76,19 @@ def new_token() -> str:
 def _check_staff(actor) -> None:
     if not is_portal_staff(actor):
         raise NotPermitted(_("Only portal staff may manage surveys, consultations and events."))
+
+
+class FieldInvalid(PortalError):
+    """A value someone entered breaks a rule; `field` names the form or API field to fix."""
+
+    def __init__(self, detail: str, *, code: str, field: str | None = None) -> None:
+        super().__init__(detail, code=code)
+        self.field = field
+
+
+def _short(value: Any) -> Any:
+    """An audit summary keeps values short (a description is not copied whole)."""
+    return value[:100] if isinstance(value, str) else value
 
 
 def _abs(path: str) -> str:
@@ -195,7 +211,23 @@ def question_delete(*, actor, question: Question) -> None:
 
 @transaction.atomic
 def quota_set(*, actor, survey: Survey, group: str, limit: int | None) -> None:
+    """Cap the submitted responses of one stakeholder group (None removes the cap). A cap
+    below what the group has already given just stops further answers from that group."""
     _check_staff(actor)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if group not in StakeholderGroup.values:
+        raise FieldInvalid(
+            _("Choose one of the stakeholder groups."), code="invalid_group", field="group"
+        )
+    if limit is not None and limit < 0:
+        raise FieldInvalid(
+            _("A quota is a number of responses: 0 or more. Leave it empty for no quota."),
+            code="invalid_limit",
+            field="limit",
+        )
+    if survey.state not in (Survey.State.DRAFT, Survey.State.OPEN):
+        raise InvalidTransition(_("The survey is closed: its quotas no longer change."))
+    before = survey.quotas.filter(group=group).values_list("limit", flat=True).first()
     if limit is None:
         SurveyQuota.objects.filter(survey=survey, group=group).delete()
     else:
@@ -204,8 +236,16 @@ def quota_set(*, actor, survey: Survey, group: str, limit: int | None) -> None:
         actor=actor,
         action="engagement.quota_set",
         obj=survey,
+        before={"group": group, "limit": before},
         after={"group": group, "limit": limit},
     )
+
+
+@transaction.atomic
+def quotas_set(*, actor, survey: Survey, limits: Mapping[str, int | None]) -> None:
+    """Several groups' quotas at once (the survey page's form): all or none."""
+    for group, limit in limits.items():
+        quota_set(actor=actor, survey=survey, group=group, limit=limit)
 
 
 @transaction.atomic
@@ -654,6 +694,99 @@ def rebuild_tallies(*, survey: Survey) -> int:
 
 
 @transaction.atomic
+def policy_document_create(*, actor, title: str, slug: str = "") -> PolicyDocument:
+    """A new policy; its address (slug) comes from the title unless one is given."""
+    _check_staff(actor)
+    title = title.strip()
+    if not title:
+        raise FieldInvalid(_("Give the policy a title."), code="required", field="title")
+    if len(title) > 200:
+        raise FieldInvalid(
+            _("Keep the title under 200 characters."), code="too_long", field="title"
+        )
+    if slug.strip():
+        slug = slugify(slug)[:50]
+        if not slug:
+            raise FieldInvalid(
+                _("Use letters, digits and hyphens in the short name, or leave it empty."),
+                code="invalid_slug",
+                field="slug",
+            )
+        if PolicyDocument.objects.filter(slug=slug).exists():
+            raise _slug_taken(slug)
+    else:
+        base = slugify(title)[:44] or "policy"
+        slug, n = base, 2
+        while PolicyDocument.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+    try:
+        with transaction.atomic():
+            document = PolicyDocument.objects.create(title=title, slug=slug)
+    except IntegrityError:
+        raise _slug_taken(slug) from None
+    record(
+        actor=actor,
+        action="engagement.policy_document_created",
+        obj=document,
+        after={"title": title, "slug": slug},
+    )
+    return document
+
+
+def _slug_taken(slug: str) -> FieldInvalid:
+    return FieldInvalid(
+        _(
+            "The short name “%(slug)s” belongs to another policy: choose another one, or leave "
+            "it empty to derive one from the title."
+        )
+        % {"slug": slug},
+        code="slug_taken",
+        field="slug",
+    )
+
+
+def _clean_sections(sections: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Sections with both heading and text; empty rows are dropped, half-filled ones refused."""
+    cleaned = []
+    for index, (heading, body) in enumerate(sections, start=1):
+        heading, body = (heading or "").strip(), (body or "").strip()
+        if not heading and not body:
+            continue
+        if not heading or not body:
+            raise FieldInvalid(
+                _("Section %(n)d needs both a heading and a text.") % {"n": index},
+                code="section_incomplete",
+                field="sections",
+            )
+        if len(heading) > 200:
+            raise FieldInvalid(
+                _("The heading of section %(n)d is longer than 200 characters: shorten it.")
+                % {"n": index},
+                code="too_long",
+                field="sections",
+            )
+        cleaned.append((heading, body))
+    if not cleaned:
+        raise FieldInvalid(
+            _("Give the version at least one section (a heading and its text)."),
+            code="sections_required",
+            field="sections",
+        )
+    return cleaned
+
+
+def _clean_summary(plain_summary: str) -> str:
+    plain_summary = (plain_summary or "").strip()
+    if not plain_summary:
+        raise FieldInvalid(
+            _("Write the plain-language summary: what the policy means, in everyday words."),
+            code="required",
+            field="plain_summary",
+        )
+    return plain_summary
+
+
+@transaction.atomic
 def policy_version_create(
     *,
     actor,
@@ -662,11 +795,26 @@ def policy_version_create(
     sections: Sequence[tuple[str, str]],
     change_note: str = "",
 ) -> PolicyVersion:
+    """The next version, as a draft. One draft at a time, so that numbers follow publication."""
     _check_staff(actor)
     PolicyDocument.objects.select_for_update().get(pk=document.pk)
+    draft = document.versions.filter(state=PolicyVersion.State.DRAFT).first()
+    if draft is not None:
+        raise InvalidTransition(
+            _(
+                "Version %(n)d is still a draft: edit it or publish it before writing another "
+                "version."
+            )
+            % {"n": draft.number}
+        )
+    plain_summary = _clean_summary(plain_summary)
+    sections = _clean_sections(sections)
     last = document.versions.aggregate(m=Max("number"))["m"] or 0
     version = PolicyVersion.objects.create(
-        document=document, number=last + 1, plain_summary=plain_summary, change_note=change_note
+        document=document,
+        number=last + 1,
+        plain_summary=plain_summary,
+        change_note=change_note.strip(),
     )
     PolicySection.objects.bulk_create(
         PolicySection(version=version, position=index, heading=heading, body=body)
@@ -676,9 +824,113 @@ def policy_version_create(
         actor=actor,
         action="engagement.policy_version_created",
         obj=version,
-        after={"number": version.number},
+        after={"number": version.number, "sections": len(sections)},
     )
     return version
+
+
+@transaction.atomic
+def policy_version_update(
+    *,
+    actor,
+    version: PolicyVersion,
+    plain_summary: str,
+    sections: Sequence[tuple[str, str]],
+    change_note: str = "",
+) -> PolicyVersion:
+    """Rewrite a draft. Published versions never change: people commented on their words."""
+    _check_staff(actor)
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != PolicyVersion.State.DRAFT:
+        raise InvalidTransition(
+            _(
+                "Version %(n)d is published, and published versions never change: write a new "
+                "version instead."
+            )
+            % {"n": version.number}
+        )
+    version.plain_summary = _clean_summary(plain_summary)
+    version.change_note = change_note.strip()
+    version.save(update_fields=["plain_summary", "change_note"])
+    cleaned = _clean_sections(sections)
+    # Rows are updated in place (by position) so that their ids stay stable.
+    existing = list(version.sections.order_by("position", "pk"))
+    for index, (heading, body) in enumerate(cleaned, start=1):
+        if index <= len(existing):
+            section = existing[index - 1]
+            section.position, section.heading, section.body = index, heading, body
+            section.save(update_fields=["position", "heading", "body"])
+        else:
+            PolicySection.objects.create(
+                version=version, position=index, heading=heading, body=body
+            )
+    PolicySection.objects.filter(pk__in=[s.pk for s in existing[len(cleaned) :]]).delete()
+    record(
+        actor=actor,
+        action="engagement.policy_version_updated",
+        obj=version,
+        after={"number": version.number, "sections": len(cleaned)},
+    )
+    return version
+
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+
+
+@transaction.atomic
+def policy_translation_save(
+    *,
+    actor,
+    version: PolicyVersion,
+    language: str,
+    plain_summary: str,
+    sections: Sequence[tuple[str, str]],
+) -> PolicyTranslation:
+    """Add or correct a version's text in another language, section for section. Allowed on
+    published versions too: a translation renders the text, it does not change it."""
+    _check_staff(actor)
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    language = (language or "").strip().lower()
+    if not LANGUAGE_CODE.match(language):
+        raise FieldInvalid(
+            _("Give the language as a code such as es, fr, de or pt-br."),
+            code="invalid_language",
+            field="language",
+        )
+    if language == "en":
+        raise FieldInvalid(
+            _("English is the original text; a translation is in another language."),
+            code="same_as_original",
+            field="language",
+        )
+    plain_summary = _clean_summary(plain_summary)
+    count = version.sections.count()
+    given = [((h or "").strip(), (b or "").strip()) for h, b in sections]
+    if len(given) != count or not all(h and b for h, b in given):
+        raise FieldInvalid(
+            _(
+                "Translate each of the %(n)d sections, heading and text, in the order of the "
+                "original."
+            )
+            % {"n": count},
+            code="sections_mismatch",
+            field="sections",
+        )
+    translation, created = PolicyTranslation.objects.update_or_create(
+        version=version,
+        language=language,
+        defaults={
+            "plain_summary": plain_summary,
+            "sections": [{"heading": h, "body": b} for h, b in given],
+        },
+    )
+    record(
+        actor=actor,
+        action="engagement.policy_translation_saved",
+        obj=version,
+        after={"language": language, "created": created},
+    )
+    return translation
 
 
 @transaction.atomic
@@ -699,6 +951,70 @@ def policy_version_publish(*, actor, version: PolicyVersion) -> PolicyVersion:
         after={"number": version.number},
     )
     return version
+
+
+CONSULTATION_FIELDS = ("version", "title", "invitation", "closes_at")
+
+
+@transaction.atomic
+def consultation_save(
+    *, actor, consultation: Consultation | None = None, data: Mapping[str, Any]
+) -> Consultation:
+    """Create a consultation on a published version, or change it while it is a draft."""
+    _check_staff(actor)
+    creating = consultation is None
+    before: dict[str, Any] = {}
+    if consultation is None:
+        consultation = Consultation()
+    else:
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.state != Consultation.State.DRAFT:
+            raise InvalidTransition(
+                _(
+                    "This consultation is %(state)s: only a draft can be changed. Its invitation "
+                    "and dates are what people were told."
+                )
+                % {"state": consultation.get_state_display().lower()}
+            )
+        before = {n: getattr(consultation, n) for n in CONSULTATION_FIELDS}
+    for name in CONSULTATION_FIELDS:
+        if name in data:
+            setattr(consultation, name, data[name])
+    consultation.full_clean()
+    if consultation.version.state != PolicyVersion.State.PUBLISHED:
+        raise FieldInvalid(
+            _("Publish version %(n)d of “%(title)s” first: people comment on published text.")
+            % {"n": consultation.version.number, "title": consultation.version.document.title},
+            code="version_not_published",
+            field="version",
+        )
+    if consultation.closes_at <= timezone.now():
+        raise FieldInvalid(
+            _("Set the closing date in the future: people need time to read and comment."),
+            code="closes_in_past",
+            field="closes_at",
+        )
+    changed = [n for n in CONSULTATION_FIELDS if creating or before[n] != getattr(consultation, n)]
+    if creating:
+        consultation.save()
+    else:
+        consultation.save(update_fields=changed)
+    record(
+        actor=actor,
+        action=(
+            "engagement.consultation_created" if creating else "engagement.consultation_updated"
+        ),
+        obj=consultation,
+        before={n: _audit_value(before[n]) for n in changed} if not creating else None,
+        after={n: _audit_value(getattr(consultation, n)) for n in changed},
+    )
+    return consultation
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, PolicyVersion):
+        return value.pk
+    return _short(value)
 
 
 @transaction.atomic
@@ -851,6 +1167,91 @@ def comment_answer(
 # Events
 
 
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "audience",
+    "starts_at",
+    "ends_at",
+    "location",
+    "join_url",
+    "capacity",
+    "is_published",
+)
+
+
+@transaction.atomic
+def event_save(*, actor, event: Event | None = None, data: Mapping[str, Any]) -> Event:
+    """Plan an event or change it.
+
+    It must end after it starts. A new start cannot be in the past; an event that has already
+    started keeps its start and can still be corrected otherwise. Capacity cannot drop below
+    the confirmed registrations (nobody loses a confirmed place); raised, it gives the new places
+    to the waiting list.
+    """
+    _check_staff(actor)
+    creating = event is None
+    before: dict[str, Any] = {}
+    if event is None:
+        event = Event()
+    else:
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        before = {n: getattr(event, n) for n in EVENT_FIELDS}
+    for name in EVENT_FIELDS:
+        if name in data:
+            setattr(event, name, data[name])
+    old_start = before.get("starts_at")
+    # Forms send minutes; an unchanged start must not count as moved because of its seconds.
+    if (
+        old_start is not None
+        and event.starts_at is not None
+        and abs(event.starts_at - old_start) < datetime.timedelta(minutes=1)
+    ):
+        event.starts_at = old_start
+    event.full_clean()
+    if event.ends_at <= event.starts_at:
+        raise FieldInvalid(
+            _("The event must end after it starts: set the end later than the start."),
+            code="ends_before_start",
+            field="ends_at",
+        )
+    now = timezone.now()
+    if event.starts_at < now and event.starts_at != old_start:
+        raise FieldInvalid(
+            _("The start is in the past: give a date and time still to come (Brussels time)."),
+            code="starts_in_past",
+            field="starts_at",
+        )
+    if not creating:
+        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        if event.capacity < confirmed:
+            raise FieldInvalid(
+                _(
+                    "%(n)d people have a confirmed place, so the event needs at least %(n)d "
+                    "places. Nobody loses a confirmed place: keep %(n)d or more."
+                )
+                % {"n": confirmed},
+                code="capacity_below_confirmed",
+                field="capacity",
+            )
+    changed = [n for n in EVENT_FIELDS if creating or before[n] != getattr(event, n)]
+    if creating:
+        event.save()
+    else:
+        event.save(update_fields=changed)
+    record(
+        actor=actor,
+        action="engagement.event_created" if creating else "engagement.event_updated",
+        obj=event,
+        before={n: _short(before[n]) for n in changed} if not creating else None,
+        after={n: _short(getattr(event, n)) for n in changed},
+    )
+    if not creating and event.capacity > before["capacity"] and event.starts_at > now:
+        _promote_waiting(event)
+    return event
+
+
 @transaction.atomic
 def event_register(*, person, event: Event) -> Registration:
     """Confirm a place, or put the person on the waiting list when the event is full."""
@@ -903,20 +1304,29 @@ def registration_cancel(*, person, registration: Registration) -> Registration:
         after={"event": event.pk},
     )
     if was_confirmed and event.starts_at > timezone.now():
-        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
-        for waiting in event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
-            "created_at", "pk"
-        )[: max(event.capacity - confirmed, 0)]:
-            waiting.status = Registration.Status.CONFIRMED
-            waiting.save(update_fields=["status"])
-            record(
-                actor=None,
-                action="engagement.registration_promoted",
-                obj=waiting,
-                after={"event": event.pk},
-            )
-            _send_registration_email(waiting, promoted=True)
+        _promote_waiting(event)
     return registration
+
+
+def _promote_waiting(event: Event) -> int:
+    """Give free places to the waiting list, first come first served. The caller holds the
+    event's row lock."""
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    promoted = 0
+    for waiting in event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
+        "created_at", "pk"
+    )[: max(event.capacity - confirmed, 0)]:
+        waiting.status = Registration.Status.CONFIRMED
+        waiting.save(update_fields=["status"])
+        record(
+            actor=None,
+            action="engagement.registration_promoted",
+            obj=waiting,
+            after={"event": event.pk},
+        )
+        _send_registration_email(waiting, promoted=True)
+        promoted += 1
+    return promoted
 
 
 def _send_registration_email(registration: Registration, *, promoted: bool = False) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from governance.engagement.views import consultations, events, surveys
+from governance.engagement.views import consultations, events, policies, surveys
 
 app_name = "engagement"
 urlpatterns = [
@@ -30,7 +30,9 @@ urlpatterns = [
     ),
     path("questions/<int:pk>/delete/", surveys.question_delete, name="question_delete"),
     path("consultations/", consultations.consultation_list, name="consultations"),
+    path("consultations/new/", consultations.consultation_edit, name="consultation_create"),
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation"),
+    path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),
     path(
         "consultations/<int:pk>/comment/",
         consultations.consultation_comment,
@@ -48,9 +50,33 @@ urlpatterns = [
     ),
     path("comments/<int:pk>/moderate/", consultations.comment_moderate, name="comment_moderate"),
     path("events/", events.event_list, name="events"),
+    path("events/new/", events.event_edit, name="event_create"),
     path("events/<int:pk>/", events.event_detail, name="event"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("events/<int:pk>/register/", events.event_register, name="event_register"),
     path("events/<int:pk>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<int:pk>/invite.ics", events.event_ics, name="event_ics"),
     path("events/<int:pk>/attendance/", events.event_attendance, name="event_attendance"),
+    path("policies/", policies.policy_list, name="policies"),
+    path("policies/new/", policies.policy_create, name="policy_create"),
+    path("policies/<int:pk>/", policies.policy_detail, name="policy"),
+    path(
+        "policies/<int:pk>/versions/new/",
+        policies.policy_version_create,
+        name="policy_version_create",
+    ),
+    path("policies/versions/<int:pk>/", policies.policy_version_detail, name="policy_version"),
+    path(
+        "policies/versions/<int:pk>/edit/", policies.policy_version_edit, name="policy_version_edit"
+    ),
+    path(
+        "policies/versions/<int:pk>/publish/",
+        policies.policy_version_publish,
+        name="policy_version_publish",
+    ),
+    path(
+        "policies/versions/<int:pk>/translation/",
+        policies.policy_translation,
+        name="policy_translation",
+    ),
 ]

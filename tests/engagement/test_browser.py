@@ -120,3 +120,67 @@ def test_events_page_and_registration(page: Page, demo):
     page.get_by_role("button", name="Register").click()
     check_page(page)
     expect(page.get_by_text("You are registered.", exact=True)).to_be_visible()
+
+
+def test_staff_write_a_policy_consult_on_it_and_plan_an_event(page: Page, demo):
+    from governance.core.demo import DEMO_TOTP_SECRET
+    from governance.engagement.models import Consultation, Event, PolicyVersion
+
+    log_in(page, "admin@demo.example", totp_secret=DEMO_TOTP_SECRET)
+    visit(page, "/engagement/consultations/")
+    page.get_by_role("link", name="Policy documents and versions").click()
+    check_page(page)
+    page.get_by_role("link", name="Create a policy document").click()
+    check_page(page)
+    page.get_by_label("Title").fill("Imaging AI transparency policy")
+    page.get_by_role("button", name="Create the policy").click()
+    check_page(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Write a new version")
+    page.get_by_label("Plain-language summary").fill("We say which AI models used your images.")
+    for number, heading, body in [
+        (1, "Scope", "Every model trained in the federation."),
+        (2, "Register", "A public register lists each model and its datasets."),
+    ]:
+        section = page.get_by_role("group", name=f"Section {number}")
+        section.get_by_label("Heading").fill(heading)
+        section.get_by_label("Text").fill(body)
+    page.get_by_role("button", name="Save the draft").click()
+    check_page(page)
+    expect(page.get_by_text("Version 1 is saved as a draft")).to_be_visible()
+    page.get_by_role("button", name="Publish this version").click()
+    check_page(page)
+    expect(page.get_by_text("Published versions never change")).to_be_visible()
+
+    page.get_by_role("link", name="Start a consultation on this version").click()
+    check_page(page)
+    page.get_by_label("Title").fill("Consultation on AI transparency")
+    page.get_by_label("Who we ask and why").fill("Patient organisations: is this clear enough?")
+    page.get_by_label("Comments close (Brussels time)").fill("2031-06-30T23:59")
+    page.get_by_role("button", name="Save the consultation").click()
+    check_page(page)
+    page.get_by_role("button", name="Open for comments").click()
+    check_page(page)
+    expect(page.get_by_text("The consultation is now open for comments.")).to_be_visible()
+
+    visit(page, "/engagement/events/")
+    page.get_by_role("link", name="Plan an event").click()
+    check_page(page)
+    page.get_by_label("Title").fill("AI transparency webinar")
+    page.get_by_label("Description").fill("We present the new policy.")
+    page.get_by_label("For whom").fill("Patient organisations")
+    page.get_by_label("Starts (Brussels time)").fill("2031-03-14T10:00")
+    page.get_by_label("Ends (Brussels time)").fill("2031-03-14T11:30")
+    page.get_by_label("Where").fill("Online")
+    page.get_by_label("Places").fill("80")
+    page.get_by_role("button", name="Save the event").click()
+    check_page(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("AI transparency webinar")
+    expect(page.get_by_text("10:00\N{EN DASH}11:30 CET (Brussels)")).to_be_visible()
+
+    version = PolicyVersion.objects.get(document__title="Imaging AI transparency policy")
+    assert version.state == "published"
+    assert list(version.sections.values_list("heading", flat=True)) == ["Scope", "Register"]
+    consultation = Consultation.objects.get(title="Consultation on AI transparency")
+    assert (consultation.version, consultation.state) == (version, "open")
+    assert Event.objects.get(title="AI transparency webinar").capacity == 80

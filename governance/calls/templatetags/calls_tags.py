@@ -8,7 +8,6 @@ The `<time datetime>` element carries the exact instant in UTC for software and 
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import markdown as markdown_lib
 import nh3
@@ -16,9 +15,10 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from governance.core.times import BRUSSELS, viewer_zone
+
 register = template.Library()
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -42,28 +42,6 @@ ALLOWED_TAGS = {
     "td",
     "hr",
 }
-
-
-def viewer_zone(request) -> ZoneInfo | None:
-    if request is None:
-        return None
-    session = getattr(request, "session", None) or {}
-    name = request.GET.get("tz", "") or session.get("calls_tz", "")
-    if not name or name not in _zones():
-        return None
-    try:
-        return ZoneInfo(name)
-    except ZoneInfoNotFoundError:
-        return None
-
-
-_ZONES: set[str] = set()
-
-
-def _zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones())
-    return _ZONES
 
 
 def _fmt(moment: datetime.datetime, zone) -> str:

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.accounts.selectors import is_portal_staff
 from governance.core.errors import PortalError
 from governance.engagement import selectors, services
-from governance.engagement.forms import AnswerCommentForm, CommentForm, HideCommentForm
+from governance.engagement.forms import (
+    AnswerCommentForm,
+    CommentForm,
+    ConsultationForm,
+    HideCommentForm,
+)
 from governance.engagement.models import CONSULTATION_MACHINE, Comment, Consultation, PolicySection
 
 
@@ -23,7 +28,49 @@ def consultation_list(request):
     return render(
         request,
         "engagement/consultation_list.html",
-        {"consultations": list(selectors.consultations_for_list(request.user))},
+        {
+            "consultations": list(selectors.consultations_for_list(request.user)),
+            "is_staff": is_portal_staff(request.user),
+        },
+    )
+
+
+@login_required
+def consultation_edit(request, pk: int | None = None):
+    """Staff start a consultation on a published version (`?version=<id>` preselects it) or
+    change a draft one; once open, what people were told stays as it was."""
+    consultation = selectors.consultation_for_staff(request.user, pk) if pk else None
+    if consultation is None and not is_portal_staff(request.user):
+        raise Http404
+    if consultation is not None and consultation.state != Consultation.State.DRAFT:
+        messages.error(request, _("Only a draft consultation can be changed."))
+        return redirect("engagement:consultation", pk=consultation.pk)
+    initial = {}
+    if consultation is None and request.GET.get("version", "").isdigit():
+        initial["version"] = int(request.GET["version"])
+    form = ConsultationForm(
+        request.POST or None,
+        instance=consultation,
+        initial=initial,
+        versions=selectors.published_versions(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_save(
+                actor=request.user, consultation=consultation, data=form.cleaned_data
+            )
+        except PortalError as error:
+            field = getattr(error, "field", None)
+            form.add_error(field if field in form.fields else None, error.detail)
+        else:
+            messages.success(
+                request, _("The consultation is saved as a draft. Open it when it is ready.")
+            )
+            return redirect("engagement:consultation", pk=consultation.pk)
+    return render(
+        request,
+        "engagement/consultation_form.html",
+        {"form": form, "consultation": consultation},
     )
 
 

@@ -16,19 +16,48 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.accounts.selectors import is_portal_staff
 from governance.core.errors import PortalError
+from governance.core.times import remember_zone
 from governance.engagement import ics, selectors, services
+from governance.engagement.forms import EventForm
 from governance.engagement.models import Registration
 
 
 @require_GET
 def event_list(request):
+    remember_zone(request)
     return render(
-        request, "engagement/event_list.html", {"events": list(selectors.events_upcoming())}
+        request,
+        "engagement/event_list.html",
+        {
+            "events": list(selectors.events_upcoming(request.user)),
+            "is_staff": is_portal_staff(request.user),
+        },
     )
+
+
+@login_required
+def event_edit(request, pk: int | None = None):
+    """Staff plan an event or change one (same rules as the API: `services.event_save`)."""
+    event = selectors.event_for_staff(request.user, pk) if pk else None
+    if event is None and not is_portal_staff(request.user):
+        raise Http404
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_save(actor=request.user, event=event, data=form.cleaned_data)
+        except services.FieldInvalid as error:
+            form.add_error(error.field if error.field in form.fields else None, error.detail)
+        except PortalError as error:
+            form.add_error(None, error.detail)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("engagement:event", pk=event.pk)
+    return render(request, "engagement/event_form.html", {"form": form, "event": event})
 
 
 @require_GET
 def event_detail(request, pk: int):
+    remember_zone(request)
     event = selectors.event_for(request.user, pk)
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     return render(

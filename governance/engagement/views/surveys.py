@@ -18,6 +18,7 @@ from governance.engagement.forms import (
     AboutYouForm,
     InvitationsForm,
     QuestionForm,
+    QuotasForm,
     SectionAnswersForm,
     SectionForm,
     SurveyForm,
@@ -321,9 +322,19 @@ def survey_build(request, pk: int):
     survey = selectors.survey_for_staff(request.user, pk)
     section_form = SectionForm(prefix="section")
     question_form = QuestionForm(prefix="question", survey=survey)
+    quota_rows = selectors.survey_quotas(survey)
+    quotas_form = QuotasForm(prefix="quota", rows=quota_rows)
     if request.method == "POST":
         try:
-            if "add_section" in request.POST:
+            if "set_quotas" in request.POST:
+                quotas_form = QuotasForm(request.POST, prefix="quota", rows=quota_rows)
+                if quotas_form.is_valid():
+                    services.quotas_set(
+                        actor=request.user, survey=survey, limits=quotas_form.changes()
+                    )
+                    messages.success(request, _("The quotas are saved."))
+                    return redirect("engagement:survey_build", pk=survey.pk)
+            elif "add_section" in request.POST:
                 section_form = SectionForm(request.POST, prefix="section")
                 if section_form.is_valid():
                     services.section_add(
@@ -351,6 +362,9 @@ def survey_build(request, pk: int):
             "sections": selectors.survey_structure(survey),
             "section_form": section_form,
             "question_form": question_form,
+            "quotas_form": quotas_form,
+            "quota_rows": quota_rows,
+            "quotas_editable": survey.state in (Survey.State.DRAFT, Survey.State.OPEN),
             "minutes": questions.estimate_text(services.survey_minutes(survey)),
             "actions": SURVEY_MACHINE.allowed_actions(survey.state),
             "invitations": survey.invitations.count(),
