@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 WINDOW = 60
 DAY_COUNTER_SECONDS = 3 * 86400
 BATCH_MAX = 32
+MAX_SHARES = 10_000  # clients (claimed ids) a process keeps local counts for
 SYNC_SECONDS = 1.0
 
 
@@ -90,6 +91,7 @@ def introspection_key(client_id: str, day: datetime.date) -> str:
 class _Share:
     """This process's part of one client's counters in one window."""
 
+    key: tuple[str, str]  # (scope, client id)
     window: int
     counters: list[tuple[str, int]]
     synced: float
@@ -114,9 +116,18 @@ def _share(scope: str, client_id: str, window: int, count: bool) -> _Share:
                 (introspection_key(client_id, timezone.localdate()), DAY_COUNTER_SECONDS)
             )
         # Never synced: its first request is sent at once, which tells it the shared count.
-        _shares[(scope, client_id)] = fresh = _Share(window=window, counters=counters, synced=0.0)
-    if share is not None:
-        _send(share)
+        fresh = _Share(key=(scope, client_id), window=window, counters=counters, synced=0.0)
+        stale = [share] if share is not None else []
+        if share is None and len(_shares) >= MAX_SHARES:
+            # Claimed client ids are unverified: forget past windows, and past the bound count
+            # without keeping a share (every request then goes to the cache, exactly).
+            stale = [old for old in _shares.values() if old.window != window]
+            for old in stale:
+                del _shares[old.key]
+        if len(_shares) < MAX_SHARES:
+            _shares[(scope, client_id)] = fresh
+    for old in stale:
+        _send(old)
     return fresh
 
 

@@ -104,3 +104,20 @@ def test_a_new_window_sends_what_the_old_one_still_held(clock):
     ratelimit.over_limit("introspect", CLIENT, LARGE, count=True)
     assert ratelimit.send_pending() == 1
     assert ratelimit.pending_introspections(CLIENT, day) == 7
+
+
+def test_unverified_client_ids_cannot_grow_the_local_counts_without_bound(clock, monkeypatch):
+    monkeypatch.setattr(ratelimit, "MAX_SHARES", 3)
+    for n in range(3):
+        ratelimit.over_limit("introspect", f"claimed-{n}", LARGE)
+    ratelimit.over_limit("introspect", "claimed-0", LARGE)  # kept locally: not sent yet
+    extra = [ratelimit.over_limit("introspect", "claimed-x", LARGE) for _ in range(3)]
+    assert extra == [None] * 3
+    assert len(ratelimit._shares) == 3
+    window = int(clock["t"] // ratelimit.WINDOW)
+    assert caches["default"].get(f"tokens:rl:introspect:claimed-x:{window}") == 3  # exact
+    # A new window first forgets the old ones (sending what they held).
+    clock["t"] += ratelimit.WINDOW
+    ratelimit.over_limit("introspect", "claimed-y", LARGE)
+    assert set(ratelimit._shares) == {("introspect", "claimed-y")}
+    assert caches["default"].get(f"tokens:rl:introspect:claimed-0:{window}") == 2
