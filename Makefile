@@ -43,9 +43,8 @@ FORCE:
 
 install: $(STAMP) ## Create .venv and install the locked dependencies
 
-migrate: $(STAMP) ## Apply database migrations and create the cache table
+migrate: $(STAMP) ## Apply database migrations (the cache table too)
 	$(DEV) $(MANAGE) migrate --no-input
-	$(DEV) $(MANAGE) createcachetable
 
 demo: migrate ## Load the demo people and data (idempotent)
 	$(DEV) $(MANAGE) seed_demo

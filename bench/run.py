@@ -71,7 +71,6 @@ def run(args: argparse.Namespace) -> None:
 
     print(f"bench: preparing a fresh {database} database, static files and demo data")
     manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "createcachetable")
     manage(env, "collectstatic", "--no-input", "--clear", "--verbosity", "0")
     seed_demo(env)
 
