@@ -97,3 +97,11 @@ def is_researcher(user) -> bool:
 
 
 rules.add_perm("access.add_accessrequest", is_researcher)
+
+
+@rules.predicate
+def wrote_request(user, request) -> bool:
+    return request is not None and is_researcher_of(user, request)
+
+
+rules.add_perm("access.change_request", wrote_request)

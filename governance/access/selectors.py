@@ -12,8 +12,10 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from governance.access.models import (
     AccessRequest,
@@ -140,11 +142,14 @@ def request_for(person, pk: int) -> AccessRequest:
 
 
 def own_request_for(person, pk: int) -> AccessRequest:
-    """The researcher's own request (for editing, submitting, withdrawing)."""
-    try:
-        return with_list_details(AccessRequest.objects.filter(researcher=person)).get(pk=pk)
-    except (AccessRequest.DoesNotExist, TypeError):
-        raise Http404("No such access request") from None
+    """The researcher's own request (for editing, submitting, withdrawing): 404 for those who
+    may not see it, 403 for those who see it (staff) but did not write it."""
+    access_request = request_for(person, pk)
+    if not person.has_perm("access.change_request", access_request):
+        raise PermissionDenied(
+            _("Only the researcher who wrote this request may change, submit or withdraw it.")
+        )
+    return access_request
 
 
 def sees_whole_request(person, request: AccessRequest) -> bool:

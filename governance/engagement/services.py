@@ -133,11 +133,13 @@ def survey_save(*, actor, survey: Survey | None = None, data: Mapping[str, Any])
 
 def _check_identified_needs_people(survey: Survey) -> None:
     if not survey.anonymous and survey.access == Survey.Access.PUBLIC:
-        raise PortalError(
+        raise FieldInvalid(
             _(
                 "An identified survey must know who answers: make it signed-in only or by "
                 "invitation, or make it anonymous."
-            )
+            ),
+            code="identified_public",
+            field="access",
         )
 
 
@@ -541,7 +543,9 @@ def response_submit(
     elif response is not None and not group:
         group, country = response.group, response.country
     if group not in StakeholderGroup.values:
-        raise PortalError(_("Say which stakeholder group you belong to."), code="invalid_group")
+        raise FieldInvalid(
+            _("Say which stakeholder group you belong to."), code="invalid_group", field="group"
+        )
     questions = list(
         survey.questions.select_related("section").order_by("section__position", "position", "pk")
     )

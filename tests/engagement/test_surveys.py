@@ -97,8 +97,9 @@ def test_unknown_option_is_refused(manager):
 
 def test_stakeholder_group_is_required(manager):
     survey = survey_with_questions(manager)
-    with pytest.raises(Exception, match="stakeholder group"):
+    with pytest.raises(services.FieldInvalid, match="stakeholder group") as refused:
         services.response_submit(survey=survey, person=None, answers=answers(survey), group="")
+    assert (refused.value.field, refused.value.code) == ("group", "invalid_group")
 
 
 def test_anonymous_response_holds_no_link_to_the_person(manager):
@@ -140,8 +141,9 @@ def test_identified_response_records_the_person_and_an_audit_event(manager):
 
 
 def test_identified_public_survey_is_refused(manager):
-    with pytest.raises(Exception, match="identified survey"):
+    with pytest.raises(services.FieldInvalid, match="identified survey") as refused:
         survey_with_questions(manager, anonymous=False, access=Survey.Access.PUBLIC)
+    assert (refused.value.field, refused.value.code) == ("access", "identified_public")
 
 
 def test_signed_in_survey_refuses_visitors(manager):
