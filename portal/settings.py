@@ -70,7 +70,7 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. For a local trial, "
             "set PORTAL_DEBUG=1 instead."
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"
+    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # nosec B105 # used only with DEBUG or tests, refused above otherwise
 
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 _base = urlparse(PORTAL_BASE_URL)
@@ -304,7 +304,7 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("PORTAL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "login": "30/m/ip",
     "signup": "20/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105 # a rate limit
     "reauthenticate": "10/m/user",
 }
 LOGIN_REDIRECT_URL = "core:dashboard"
@@ -334,7 +334,7 @@ if OIDC_SERVER_URL:
                 "secret": _oidc_secret,
                 "settings": {
                     "server_url": OIDC_SERVER_URL,
-                    "token_auth_method": "client_secret_basic",
+                    "token_auth_method": "client_secret_basic",  # nosec B105 # an auth method name
                     "scope": env_list("PORTAL_OIDC_SCOPES", "openid,email,profile"),
                 },
             }
@@ -479,13 +479,13 @@ OAUTH2_PROVIDER: dict[str, object] = {
     # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, PKCE S256 only,
     # access tokens never in the query string.
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
-    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,  # nosec B105 # a toolkit flag
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
-    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,  # nosec B105 # a toolkit flag
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
-    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
-    "ROTATE_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # nosec B105 # a toolkit flag
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # nosec B105 # a toolkit flag
+    "ROTATE_REFRESH_TOKEN": True,  # nosec B105 # a toolkit flag
     # Plain http redirect URIs only for local trials (loopback clients of a debug portal).
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
 }
@@ -523,7 +523,7 @@ if PORTAL_TOKEN_ALGORITHM not in {"ES256", "RS256"}:
     )
 # The toolkit's own models (not swapped); named so that migrations can depend on them.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # nosec B105 # a model name
 OAUTH2_PROVIDER |= {
     "OIDC_ENABLED": True,
     "OIDC_ISS_ENDPOINT": PORTAL_BASE_URL,
@@ -537,8 +537,8 @@ OAUTH2_PROVIDER |= {
     "ID_TOKEN_EXPIRE_SECONDS": PORTAL_TOKEN_LIFETIME,
     "REFRESH_TOKEN_EXPIRE_SECONDS": PORTAL_TOKEN_REFRESH_LIFETIME,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
-    "ACCESS_TOKEN_GENERATOR": "governance.tokens.oauth.generate_access_token",
-    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
+    "ACCESS_TOKEN_GENERATOR": "governance.tokens.oauth.generate_access_token",  # nosec B105 # a dotted path
+    "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",  # nosec B105 # a dotted path
     "OAUTH2_VALIDATOR_CLASS": "governance.tokens.oauth.PortalValidator",
     "SCOPES": {
         "openid": "Sign you in to the service (OpenID Connect)",

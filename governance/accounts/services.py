@@ -32,7 +32,7 @@ from governance.audit.services import record
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.notifications.services import send_email
 
-API_TOKEN_PREFIX = "gpt_"
+API_TOKEN_PREFIX = "gpt_"  # nosec B105 # the public prefix of API tokens, not a secret
 API_TOKEN_DEFAULT_DAYS = 90
 
 

@@ -86,7 +86,7 @@ class SignSerializer(serializers.Serializer):
     def validate(self, attrs):
         if not attrs.get("password") and not attrs.get("code"):
             raise serializers.ValidationError(
-                {"password": "Enter your password (or an authenticator code) to sign."}
+                {"password": "Enter your password (or an authenticator code) to sign."}  # nosec B105 # an error message about the password field
             )
         return attrs
 

@@ -56,7 +56,8 @@ def render_pdf(agreement: Agreement, signatures: Sequence[AgreementSignature]) -
             "agreements/document_pdf.html", document_context(agreement, signatures)
         )
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    assert pdf is not None
+    if pdf is None:  # only when given a target to write to, which is not the case here
+        raise RuntimeError("WeasyPrint returned no PDF.")
     if signatures and AgreementSignature.Role.HOLDER in {s.role for s in signatures}:
         pdf = pades_sign(pdf, agreement)
     return pdf

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -102,9 +102,8 @@ class ProposalStartForm(forms.Form):
 
     def __init__(self, *args, call: Call, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        track, organisation = self.fields["track"], self.fields["organisation"]
-        assert isinstance(track, forms.ModelChoiceField)
-        assert isinstance(organisation, forms.ModelChoiceField)
+        track = cast(forms.ModelChoiceField, self.fields["track"])
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
         track.queryset = call.tracks.all()
         organisation.queryset = organisations
 

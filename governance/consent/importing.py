@@ -338,10 +338,9 @@ def _validate(
                 values, messages = reader.read(row)
                 pseudonym = values[0] if values else _cell(row, columns, "pseudonym")
                 seen.add(pseudonym)
-                if messages:
+                if messages or values is None:
                     report.add_error(line, pseudonym, messages)
                     continue
-                assert values is not None
                 batch.append((line, values))
                 if len(batch) >= BATCH_SIZE:
                     compare(batch)
@@ -444,13 +443,15 @@ def _insert(
 def _valid_rows(file: IO[bytes], forms: dict[tuple[str, int], ConsentForm]) -> Iterator[Values]:
     with _csv_rows(file) as rows:
         columns = _header(rows)
-        assert isinstance(columns, dict)
+        if isinstance(columns, str):  # the file was checked before it is imported
+            raise ValueError(columns)
         reader = _RowReader(columns, forms)
         for _line, row in rows:
             if _blank(row):
                 continue
-            values, _messages = reader.read(row, check=False)
-            assert values is not None
+            values, messages = reader.read(row, check=False)
+            if values is None:
+                raise ValueError("; ".join(messages))
             yield values
 
 
@@ -470,7 +471,7 @@ def _copy(rows: Iterator[Values], dataset: Dataset, *, had_records: bool) -> Non
     with connection.cursor() as cursor:
         if had_records:
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "  # noqa: S608
+                f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "  # noqa: S608  # nosec B608 # table names from the model and a uuid
                 f"SELECT {fields} FROM {table} WITH NO DATA"
             )
         raw = cursor.cursor  # psycopg's own cursor, for COPY
@@ -489,7 +490,7 @@ def _copy(rows: Iterator[Values], dataset: Dataset, *, had_records: bool) -> Non
         if had_records:
             # Only identifiers from the model and a uuid are interpolated, never input.
             cursor.execute(
-                f"INSERT INTO {table} ({fields}) SELECT {fields} FROM {target} "  # noqa: S608
+                f"INSERT INTO {table} ({fields}) SELECT {fields} FROM {target} "  # noqa: S608  # nosec B608 # table and column names from the model
                 "ON CONFLICT (dataset_id, pseudonym) DO NOTHING"
             )
             cursor.execute(f"DROP TABLE {target}")

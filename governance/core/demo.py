@@ -17,8 +17,8 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
-DEMO_PASSWORD = "demo-pass-2026"
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # base32; the README and seed_demo print it
+DEMO_PASSWORD = "demo-pass-2026"  # nosec B105 # published; seed_demo refuses to run without DEBUG
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # nosec B105 # base32, published: the README and seed_demo print it
 
 
 @dataclass

@@ -573,7 +573,7 @@ def response_submit(
     response.group = group
     response.country = (country or "")[:2].upper()
     response.draft = {}
-    response.resume_token_hash = ""
+    response.resume_token_hash = ""  # nosec B105 # clears the stored hash of a resume token
     if survey.anonymous:
         response.person = None
         # The hour is enough for response-rate charts and too coarse to match a response to a

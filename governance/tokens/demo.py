@@ -18,7 +18,7 @@ CLIENTS: list[dict[str, Any]] = [
     {
         "key": "client.processing",
         "client_id": "demo-processing",
-        "client_secret": "demo-processing-secret",
+        "client_secret": "demo-processing-secret",  # nosec B105 # a demo client's published secret
         "name": "Demo processing back end",
         "audience": "https://processing.demo.example",
         "grant_types": ["client_credentials", "authorization_code"],
@@ -30,7 +30,7 @@ CLIENTS: list[dict[str, Any]] = [
     {
         "key": "client.broker",
         "client_id": "demo-broker",
-        "client_secret": "demo-broker-secret",
+        "client_secret": "demo-broker-secret",  # nosec B105 # a demo client's published secret
         "name": "Demo life-science login broker",
         "audience": "https://broker.demo.example",
         "grant_types": ["client_credentials"],

@@ -111,7 +111,7 @@ def _introspection_sql() -> str:
     token = IssuedToken._meta.db_table
     # Only table names from the models go into the text; values are parameters.
     return (
-        "SELECT a.id, a.client_secret, s.audience, s.is_active, t.client_id, "  # noqa: S608
+        "SELECT a.id, a.client_secret, s.audience, s.is_active, t.client_id, "  # noqa: S608  # nosec B608 # table names from the models
         "(t.revoked_at IS NULL AND t.access_token_id IS NOT NULL AND t.expires_at > %s), "
         "t.claims "
         f"FROM {application} a "

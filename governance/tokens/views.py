@@ -108,7 +108,7 @@ def client_edit(request, pk: int):
                 return render(
                     request,
                     "tokens/client_secret.html",
-                    {"service": service, "secret": "", "webhook_secret": webhook_secret},
+                    {"service": service, "secret": "", "webhook_secret": webhook_secret},  # nosec B105 # no client secret to show
                 )
             return redirect("tokens:client", pk=service.pk)
     return render(request, "tokens/client_form.html", {"form": form, "service": service})
@@ -138,7 +138,7 @@ def client_rotate_secret(request, pk: int):
     return render(
         request,
         "tokens/client_secret.html",
-        {"service": service, "secret": secret, "webhook_secret": "", "rotated": True},
+        {"service": service, "secret": secret, "webhook_secret": "", "rotated": True},  # nosec B105 # no webhook secret to show
     )
 
 
@@ -154,7 +154,7 @@ def client_rotate_webhook_secret(request, pk: int):
     return render(
         request,
         "tokens/client_secret.html",
-        {"service": service, "secret": "", "webhook_secret": webhook_secret, "rotated": True},
+        {"service": service, "secret": "", "webhook_secret": webhook_secret, "rotated": True},  # nosec B105 # no client secret to show
     )
 
 

@@ -1,6 +1,6 @@
 """What a production deployment relies on: the portal refuses an insecure configuration, passes
 Django's deployment checks, and sends the security headers (each subprocess costs about a second,
-so there are only two)."""
+so there are only three)."""
 
 import os
 import secrets
@@ -51,6 +51,22 @@ def test_check_deploy_is_clean_for_a_production_configuration():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues (0 silenced)." in done.stdout
     assert "WARNING" not in done.stdout + done.stderr
+
+
+def test_check_deploy_fails_on_a_weak_secret_key():
+    # The clean run above means something only if the same command fails on a real weakness.
+    done = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        PORTAL_DEBUG="0",
+        PORTAL_SECRET_KEY="short",
+        PORTAL_ALLOWED_HOSTS="portal.example.eu",
+        PORTAL_BASE_URL="https://portal.example.eu",
+    )
+    assert done.returncode == 1
+    assert "(security.W009) Your SECRET_KEY has less than 50 characters" in done.stderr
 
 
 @pytest.mark.django_db
