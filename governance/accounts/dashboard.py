@@ -92,8 +92,10 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                 Section(
                     title=title,
                     role=str(present[-1]),
-                    empty_text=_("%(explanation)s Nothing waits for you yet.")
-                    % {"explanation": explanation},
+                    roles=tuple(str(role) for role in held),
+                    intro=explanation,
+                    # Dropped by core.dashboard when another section of the role lists something.
+                    empty_text=_("Nothing waits for you yet."),
                 )
             )
     if selectors.is_portal_staff(person):
@@ -117,10 +119,12 @@ def _staff_section() -> Section:
         title=_("Staff"),
         role=Role.STAFF,
         items=items,
-        empty_text=_(
+        roles=(str(Role.STAFF),),
+        intro=_(
             "You administer organisations, roles and people's data requests, and read the audit "
-            "trail. Nothing waits for you yet."
+            "trail."
         ),
+        empty_text=_("Nothing waits for you yet."),
         links=[
             Item(
                 text=ngettext(

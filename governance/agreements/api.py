@@ -12,7 +12,13 @@ import json
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -213,12 +219,17 @@ class GrantSerializer(serializers.ModelSerializer):
     dataset_title = serializers.CharField(source="dataset.title", read_only=True)
     persistent_url = serializers.CharField(source="dataset.persistent_url", read_only=True)
     usable = serializers.SerializerMethodField()
+    standing = serializers.SerializerMethodField(
+        help_text="What the grant is worth now (the pages' State): active (usable now), upcoming "
+        "(starts later), expired or revoked. `state` is the stored lifecycle state."
+    )
 
     class Meta:
         model = Grant
         fields = [
             "id",
             "state",
+            "standing",
             "agreement",
             "person",
             "person_email",
@@ -239,7 +250,24 @@ class GrantSerializer(serializers.ModelSerializer):
     def get_usable(self, grant: Grant) -> bool:
         return grant.is_usable()
 
+    @extend_schema_field(serializers.ChoiceField(choices=Grant.Standing.choices))
+    def get_standing(self, grant: Grant) -> str:
+        return grant.standing()
 
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("state", enum=Grant.State.values, description="Stored state."),
+            OpenApiParameter(
+                "standing",
+                enum=Grant.Standing.values,
+                description="Standing now, as the grants page filters: active lists only the "
+                "grants usable today.",
+            ),
+        ]
+    )
+)
 class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Grants: the caller's own, those on their datasets or of their committees (staff: all)."""
 
@@ -250,6 +278,9 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         state = self.request.query_params.get("state")
         if state:
             qs = qs.filter(state=state)
+        standing = self.request.query_params.get("standing")
+        if standing in Grant.Standing.values:
+            qs = selectors.grants_standing(qs, standing)
         return qs.order_by("-starts_at", "-pk")
 
     @extend_schema(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from governance.accounts.roles import Role
 from governance.agreements import selectors
+from governance.agreements.models import Grant
 from governance.core.dashboard import Item, Section
 
 
@@ -38,15 +40,24 @@ def _researcher_section(person) -> Section:
         )
         for grant in selectors.grants_ending_soon(person).select_related("dataset")
     ]
-    active = selectors.usable_grants_for(person).count()
+    # The same selector as the grants page filtered on "Active" and "Only my own grants", which
+    # the link opens: the figure and the list it leads to cannot disagree.
+    active = selectors.grants_standing(
+        selectors.grants_visible_to(person).filter(person=person), Grant.Standing.ACTIVE
+    ).count()
     return Section(
         title=_("Your agreements and grants"),
         role=Role.RESEARCHER,
         items=items,
-        empty_text=_("Nothing to sign. Active grants: %(count)s.") % {"count": active},
+        empty_text=_("No agreement waits for your signature."),
         links=[
             Item(_("Your agreements"), reverse("agreements:list")),
-            Item(_("Your grants"), reverse("agreements:grants")),
+            Item(
+                ngettext("Your active grants: %(count)d", "Your active grants: %(count)d", active)
+                % {"count": active},
+                reverse("agreements:grants") + "?state=active&mine=on",
+            ),
+            Item(_("All your grants"), reverse("agreements:grants") + "?mine=on"),
         ],
     )
 

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.agreements import selectors
 from governance.agreements.models import Agreement, Grant
 
 
@@ -80,8 +81,22 @@ class AgreementFilter(django_filters.FilterSet):
 
 
 class GrantFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=Grant.State.choices, label=_("State"))
+    # What the list shows in its State column is the grant's standing today, so that is what it
+    # filters on: "Active" lists the grants a token may carry now, not those starting later.
+    state = django_filters.ChoiceFilter(
+        choices=Grant.Standing.choices, label=_("State"), method="filter_standing"
+    )
+
+    mine = django_filters.BooleanFilter(
+        label=_("Only my own grants"), method="filter_mine", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Grant
-        fields = ["state"]
+        fields = ["state", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(person=self.request.user) if value and self.request else queryset
+
+    def filter_standing(self, queryset, name, value):
+        return selectors.grants_standing(queryset, value)

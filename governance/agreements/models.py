@@ -107,6 +107,16 @@ class Grant(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
+    class Standing(models.TextChoices):
+        """What a grant is worth today, which is what people read: a stored state of "active"
+        before `starts_at` is not yet usable, and after `ends_at` is over even before the nightly
+        task marks it expired. `selectors.grants_standing` filters by the same rule."""
+
+        ACTIVE = "active", _("Active")
+        UPCOMING = "upcoming", _("Not yet active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="grants")
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants"
@@ -152,6 +162,21 @@ class Grant(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.state == self.State.ACTIVE and self.starts_at <= now < self.ends_at
+
+    def standing(self, now=None) -> str:
+        """The grant's `Standing` at `now`: usable exactly when it is ACTIVE."""
+        now = now or timezone.now()
+        if self.state == self.State.REVOKED:
+            return self.Standing.REVOKED
+        if self.state == self.State.EXPIRED or now >= self.ends_at:
+            return self.Standing.EXPIRED
+        if now < self.starts_at:
+            return self.Standing.UPCOMING
+        return self.Standing.ACTIVE
+
+    @property
+    def standing_label(self) -> str:
+        return str(self.Standing(self.standing()).label)
 
 
 class AgreementSignature(models.Model):

@@ -15,9 +15,8 @@ from governance.agreements.models import Agreement, AgreementSignature, Agreemen
 
 
 def usable_grants(now=None) -> QuerySet[Grant]:
-    """Grants that may be used now: active and within their period."""
-    now = now or timezone.now()
-    return Grant.objects.filter(state=Grant.State.ACTIVE, starts_at__lte=now, ends_at__gt=now)
+    """Grants that may be used now: active and within their period (standing ACTIVE)."""
+    return grants_standing(Grant.objects.all(), Grant.Standing.ACTIVE, now)
 
 
 def usable_grants_for(person, *, access_conditions=None, now=None) -> QuerySet[Grant]:
@@ -31,6 +30,19 @@ def usable_grants_for(person, *, access_conditions=None, now=None) -> QuerySet[G
 def usable_grants_on(dataset_id: int, now=None) -> QuerySet[Grant]:
     """Usable grants on one dataset (e.g. to tell their holders of a consent withdrawal)."""
     return usable_grants(now).filter(dataset_id=dataset_id).select_related("person", "committee")
+
+
+def grants_standing(qs: QuerySet[Grant], standing: str, now=None) -> QuerySet[Grant]:
+    """The grants of `qs` whose `Grant.standing()` at `now` is `standing` (the same rule)."""
+    now = now or timezone.now()
+    live = Q(state=Grant.State.ACTIVE)
+    conditions = {
+        Grant.Standing.ACTIVE: live & Q(starts_at__lte=now, ends_at__gt=now),
+        Grant.Standing.UPCOMING: live & Q(starts_at__gt=now, ends_at__gt=now),
+        Grant.Standing.EXPIRED: Q(state=Grant.State.EXPIRED) | (live & Q(ends_at__lte=now)),
+        Grant.Standing.REVOKED: Q(state=Grant.State.REVOKED),
+    }
+    return qs.filter(conditions[Grant.Standing(standing)])
 
 
 def grants_due_to_expire(now=None) -> QuerySet[Grant]:

@@ -198,7 +198,7 @@ def grant_list(request):
     qs = selectors.with_grant_details(selectors.grants_visible_to(request.user)).order_by(
         "-starts_at", "-pk"
     )
-    filterset = GrantFilter(request.GET or None, queryset=qs)
+    filterset = GrantFilter(request.GET or None, queryset=qs, request=request)
     return render(
         request,
         "agreements/grant_list.html",

@@ -21,14 +21,34 @@ class Item:
 
 @dataclass
 class Section:
+    """A block of the dashboard. `items` are what waits; `empty_text` is shown only without them.
+
+    A section with an `intro` opens a role's part of the page (what the role does); its
+    `empty_text` is shown only when no section of the same `roles` has anything waiting either,
+    so that the page never says "nothing waits" above a list of what waits.
+    """
+
     title: str
     role: str = ""
     items: list[Item] = field(default_factory=list)
     empty_text: str = ""
     links: list[Item] = field(default_factory=list)
+    intro: str = ""
+    roles: tuple[str, ...] = ()
+
+    def waits(self) -> bool:
+        return bool(self.items)
 
 
 def sections_for(person, roles: frozenset[str]) -> list[Section]:
+    result = _contributions(person, roles)
+    for section in result:
+        if section.intro and not section.items and _anything_waits(section, result):
+            section.empty_text = ""
+    return result
+
+
+def _contributions(person, roles: frozenset[str]) -> list[Section]:
     result: list[Section] = []
     for config in apps.get_app_configs():
         # governance.core.dashboard is this module, not a contribution.
@@ -42,3 +62,8 @@ def sections_for(person, roles: frozenset[str]) -> list[Section]:
             continue
         result.extend(module.sections(person, roles))
     return result
+
+
+def _anything_waits(intro: Section, sections: list[Section]) -> bool:
+    covered = set(intro.roles) or {intro.role}
+    return any(s.waits() for s in sections if s is not intro and s.role in covered)

@@ -1,10 +1,14 @@
 """The accounts app's dashboard sections: one per role held, and the staff's waiting requests."""
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
 from governance.accounts import dashboard, selectors, services
 from governance.accounts.roles import Role
+from governance.core import dashboard as core_dashboard
+from governance.core.dashboard import Item, Section
 from tests.factories import MembershipFactory, UserFactory, person_with_role
 from tests.mfa import give_totp
 
@@ -37,8 +41,9 @@ def test_each_role_gets_its_section(role, title):
     (section,) = _sections(person)
     assert section.title == title
     assert section.role == role
-    assert "Nothing waits for you yet." in section.empty_text
-    assert len(section.empty_text) > len("Nothing waits for you yet.") + 20  # says what it does
+    assert section.empty_text == "Nothing waits for you yet."
+    assert len(section.intro) > 40  # says what the role does, and never that nothing waits
+    assert "Nothing waits" not in section.intro
 
 
 def test_sections_follow_the_roles_held(alice):
@@ -72,3 +77,44 @@ def test_dashboard_page_shows_the_sections(client, staff):
     assert 'data-role="staff"' in text
     assert "Erasure requests waiting: 1" in text
     assert reverse("accounts:organisation_list") in text
+
+
+def _intro() -> Section:
+    return Section(
+        title="Access committee",
+        role=Role.COMMITTEE_CHAIR,
+        roles=(Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR),
+        intro="You review access requests.",
+        empty_text="Nothing waits for you yet.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("others", "says_nothing_waits"),
+    [
+        ([], True),
+        ([Section(title="Requests", role=Role.COMMITTEE_MEMBER)], True),  # its list is empty
+        ([Section(title="Other", role=Role.RESEARCHER, items=[Item("not this role")])], True),
+        ([Section(title="Requests", role=Role.COMMITTEE_MEMBER, items=[Item("a request")])], False),
+    ],
+    ids=["alone", "empty-list", "other-role-waits", "same-role-waits"],
+)
+def test_role_intro_says_nothing_waits_only_when_nothing_of_the_role_waits(
+    alice, others, says_nothing_waits
+):
+    intro = _intro()
+    with mock.patch.object(core_dashboard, "_contributions", return_value=[intro, *others]):
+        shown = core_dashboard.sections_for(alice, frozenset())
+    assert (shown[0].empty_text == "Nothing waits for you yet.") is says_nothing_waits
+
+
+def test_dashboard_page_never_says_nothing_waits_above_what_waits(client, alice):
+    MembershipFactory(person=alice, role=Role.COMMITTEE_MEMBER)
+    give_totp(alice)  # the committee roles require a second factor
+    waiting = Section(title="Requests", role=Role.COMMITTEE_MEMBER, items=[Item("A request")])
+    client.force_login(alice)
+    with mock.patch.object(core_dashboard, "_contributions", return_value=[_intro(), waiting]):
+        text = client.get(reverse("core:dashboard")).content.decode()
+    assert "You review access requests." in text
+    assert "A request" in text
+    assert "Nothing waits" not in text
