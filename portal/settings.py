@@ -228,6 +228,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
+# Kosovo (XK, eligible for Horizon Europe calls) has a user-assigned code ISO 3166 leaves out.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
 USE_I18N = True
 USE_TZ = True
 

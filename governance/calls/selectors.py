@@ -230,7 +230,8 @@ class CallReport:
     by_state: list[tuple[str, int]]
     by_country: list[tuple[str, int, bool]]  # country name, count, under-represented
     score_bins: list[tuple[str, int]]
-    total: int
+    total: int  # submitted proposals (every state but draft): what every chart adds up to
+    drafts: int = 0  # not yet submitted: counted here only, in no chart (chairs see no drafts)
 
 
 def call_report(call: Call) -> CallReport:
@@ -252,13 +253,14 @@ def call_report(call: Call) -> CallReport:
         .order_by()
         .values_list("state", "n")
     )
+    drafts = states.pop(Proposal.State.DRAFT, 0)
     per_country = dict(
         submitted.values_list("organisation__country")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("organisation__country", "n")
     )
-    total = sum(per_country.values())
+    total = sum(states.values())
     eligible = list(call.eligible_countries)
     # A country counts as under-represented below a third of the mean per eligible country.
     mean = total / len(eligible) if eligible else 0
@@ -269,7 +271,7 @@ def call_report(call: Call) -> CallReport:
     with_proposals = sorted((r for r in rows if r[1]), key=lambda r: (-r[1], r[0]))
     without = sorted(r for r in rows if not r[1] and r[2] in eligible)
     by_country = [(name, n, n < mean / 3 or n == 0) for name, n, _c in with_proposals]
-    by_country += [(name, 0, True) for name, _n, _c in without[:12]]
+    by_country += [(name, 0, True) for name, _n, _c in without]
     from governance.calls.models import Review
 
     totals = list(
@@ -296,4 +298,5 @@ def call_report(call: Call) -> CallReport:
         by_country=by_country,
         score_bins=bins,
         total=total,
+        drafts=drafts,
     )

@@ -1,9 +1,17 @@
 import json
+import re
 
 import pytest
+from django_countries import countries
 
 from governance.calls.models import Call, Proposal
-from tests.calls.factories import make_draft, make_under_review, pdf_bytes, upload
+from tests.calls.factories import (
+    make_draft,
+    make_submitted,
+    make_under_review,
+    pdf_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +177,32 @@ def test_draft_page_of_another_organisation_404(client, call, applicant, other_a
 
     assert client.get(f"/calls/proposals/{proposal.pk}/").status_code == 404
     assert client.post(f"/calls/proposals/{proposal.pk}/submit/").status_code == 404
+
+
+def test_call_dashboard_summary_and_charts_agree(client, call, applicant, other_applicant, chair):
+    """The count above the charts is what the per-state chart adds up to and what the chair's
+    proposal list holds; drafts are counted apart, in no chart; every eligible country is listed
+    and every under-represented one is drawn in orange."""
+    from governance.calls import selectors
+
+    make_submitted(call, applicant, title="First")
+    make_submitted(call, other_applicant, title="Second")
+    make_draft(call, applicant, title="Still a draft")
+    report = selectors.call_report(call)
+
+    listed = selectors.proposals_visible_to(chair).filter(call=call).count()
+    assert report.total == sum(n for _label, n in report.by_state) == listed == 2
+    assert report.drafts == 1
+    assert "Draft" not in [label for label, _n in report.by_state]
+    assert {name for name, _n, _h in report.by_country} == {
+        str(countries.name(code)) for code in call.eligible_countries
+    }
+
+    client.force_login(chair)
+    html = client.get(f"/calls/{call.pk}/dashboard/").content.decode()
+    assert "2 proposals submitted." in html
+    assert "1 more is still a draft" in html
+    rows = re.findall(r"<g>(.*?)</g>", html, re.S)
+    under = [row for row in rows if "(under-represented)" in row]
+    assert under and all('fill="#b35c00"' in row for row in under)
+    assert "in orange" in html
