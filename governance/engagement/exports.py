@@ -11,6 +11,7 @@ from itertools import groupby
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 
+from governance.core.spreadsheets import safe_row
 from governance.engagement import questions as q
 from governance.engagement.models import OTHER, Answer, Question, Survey, SurveyResponse
 
@@ -111,7 +112,8 @@ def _filename(survey: Survey, ext: str) -> str:
 def responses_csv(survey: Survey) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     response = StreamingHttpResponse(
-        (writer.writerow(line) for line in rows(survey)), content_type="text/csv; charset=utf-8"
+        (writer.writerow(safe_row(line)) for line in rows(survey)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(survey, "csv")}"'
     return response
@@ -123,7 +125,7 @@ def responses_xlsx(survey: Survey) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Responses")
     for line in rows(survey):
-        sheet.append(line)
+        sheet.append(safe_row(line))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -139,7 +141,7 @@ def text_csv(question: Question, answers) -> HttpResponse:
     writer = csv.writer(buffer)
     writer.writerow(["response", "stakeholder_group", "answer"])
     for response_id, group, text in answers:
-        writer.writerow([response_id, group, text])
+        writer.writerow(safe_row([response_id, group, text]))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="question-{question.pk}-answers.csv"'
     return response

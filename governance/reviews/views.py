@@ -17,6 +17,7 @@ from governance.calls import rules
 from governance.calls.answers import display_answer
 from governance.calls.models import Assignment, Proposal
 from governance.core.errors import PortalError
+from governance.core.spreadsheets import safe_row
 from governance.reviews import selectors, services
 from governance.reviews.forms import ConflictForm, ReviewForm
 
@@ -234,7 +235,7 @@ def _export(call, rows, export: str) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(HEADER)
         for row in rows:
-            writer.writerow(_csv_safe(_values(row)))
+            writer.writerow(safe_row(_values(row)))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -244,7 +245,7 @@ def _export(call, rows, export: str) -> HttpResponse:
     sheet = workbook.create_sheet("Ranking")
     sheet.append(HEADER)
     for row in rows:
-        sheet.append(_csv_safe(_values(row)))
+        sheet.append(safe_row(_values(row)))
     binary = io.BytesIO()
     workbook.save(binary)
     response = HttpResponse(
@@ -253,11 +254,3 @@ def _export(call, rows, export: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
-
-
-def _csv_safe(values: list) -> list:
-    # Titles typed by applicants must not run as spreadsheet formulas.
-    return [
-        "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
-        for v in values
-    ]

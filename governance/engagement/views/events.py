@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.accounts.selectors import is_portal_staff
 from governance.core.errors import PortalError
+from governance.core.spreadsheets import safe_row
 from governance.core.times import remember_zone
 from governance.engagement import ics, selectors, services
 from governance.engagement.forms import EventForm
@@ -136,13 +137,15 @@ def event_attendance(request, pk: int):
         writer.writerow(["name", "email", "status", "registered", "attended"])
         for registration in registrations:
             writer.writerow(
-                [
-                    registration.person.full_name,
-                    registration.person.email,
-                    registration.status,
-                    timezone.localtime(registration.created_at).isoformat(timespec="minutes"),
-                    "yes" if registration.attended else "no",
-                ]
+                safe_row(
+                    [
+                        registration.person.full_name,
+                        registration.person.email,
+                        registration.status,
+                        timezone.localtime(registration.created_at).isoformat(timespec="minutes"),
+                        "yes" if registration.attended else "no",
+                    ]
+                )
             )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="event-{event.pk}-attendance.csv"'
