@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Where a person is signed in, and "sign out everywhere else" (Account > Your sessions).
+    "allauth.usersessions",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "oauth2_provider",

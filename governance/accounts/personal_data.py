@@ -200,7 +200,12 @@ def erase(person: User) -> None:
 
 
 def _delete_sessions(person: User) -> None:
-    """Sign the person out everywhere (database-backed sessions carry the user id inside)."""
+    """Sign the person out everywhere (database-backed sessions carry the user id inside), and
+    forget where they were signed in (allauth's session list: IP addresses, browsers)."""
+    from allauth.usersessions.models import UserSession
+
+    for user_session in UserSession.objects.filter(user=person):
+        user_session.end()  # its session, whatever the engine, and the row
     if settings.SESSION_ENGINE not in {
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
