@@ -137,6 +137,34 @@ def test_proposal_start_edit_upload_submit_pages(client, call, applicant, applic
     assert "dpo.pdf" in done.content.decode()
 
 
+def test_a_number_answer_reads_as_an_integer_on_every_page(client, call, applicant):
+    proposal = make_draft(call, applicant, answers={"subjects": "8E+2"})  # as older code stored it
+    client.force_login(applicant)
+
+    edit = client.get(f"/calls/proposals/{proposal.pk}/edit/").content.decode()
+    detail = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+
+    assert 'name="q_subjects" value="800"' in edit
+    assert "from 1 to 10,000,000" in edit
+    assert "<dd>800</dd>" in detail
+    assert "8E+2" not in edit + detail and "1E+7" not in edit
+
+
+def test_a_number_answer_is_written_and_read_back_the_spanish_way(client, call, applicant):
+    proposal = make_draft(call, applicant, answers={})
+    client.force_login(applicant)
+
+    client.post(
+        f"/es/calls/proposals/{proposal.pk}/edit/", {"title": proposal.title, "q_subjects": "1,5"}
+    )
+    proposal.refresh_from_db()
+    edit = client.get(f"/es/calls/proposals/{proposal.pk}/edit/").content.decode()
+
+    assert proposal.answers["subjects"] == "1.5"
+    assert 'name="q_subjects" value="1,5"' in edit
+    assert "10.000.000" in edit
+
+
 def test_decisions_page_bulk_stage(client, call, applicant, chair, evaluator1):
     proposals = [
         make_under_review(call, applicant, chair, [evaluator1], title=f"P{i}") for i in range(2)
