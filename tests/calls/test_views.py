@@ -3,7 +3,13 @@ import json
 import pytest
 
 from governance.calls.models import Call, Proposal
-from tests.calls.factories import make_draft, make_under_review, pdf_bytes, upload
+from tests.calls.factories import (
+    make_draft,
+    make_submitted,
+    make_under_review,
+    pdf_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +169,31 @@ def test_a_number_answer_is_written_and_read_back_the_spanish_way(client, call, 
     assert proposal.answers["subjects"] == "1.5"
     assert 'name="q_subjects" value="1,5"' in edit
     assert "10.000.000" in edit
+
+
+def test_a_draft_is_offered_to_be_discarded_not_withdrawn(client, call, applicant):
+    proposal = make_draft(call, applicant)
+    client.force_login(applicant)
+
+    page = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+    assert "Discard the draft" in page
+    assert "Withdraw the proposal" not in page
+
+    done = client.post(f"/calls/proposals/{proposal.pk}/withdraw/", follow=True)
+    assert "The draft is discarded." in done.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn"
+    assert "Discard the draft" not in done.content.decode()
+
+
+def test_a_submitted_proposal_is_offered_to_be_withdrawn(client, call, applicant):
+    proposal = make_submitted(call, applicant)
+    client.force_login(applicant)
+
+    page = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+
+    assert "Withdraw the proposal" in page
+    assert "Discard the draft" not in page
 
 
 def test_decisions_page_bulk_stage(client, call, applicant, chair, evaluator1):
