@@ -229,6 +229,9 @@ if TESTING:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way to write dates, times and numbers per language (portal/formats/<lang>/formats.py),
+# used by pages, emails and PDFs alike through governance.core.times and its template filters.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Brussels"
 # Kosovo (XK, eligible for Horizon Europe calls) has a user-assigned code ISO 3166 leaves out.
 COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}

@@ -200,6 +200,8 @@ class ItemReview:
     my_vote: Vote | None = None
     can_act: bool = False
     is_chair: bool = False
+    # A committee decides only what was submitted to it: a draft's datasets have no outcome yet.
+    has_outcome: bool = True
     vote_form: Any = None
     decision_form: Any = None
 
@@ -284,6 +286,7 @@ def item_reviews(person, request: AccessRequest) -> list[ItemReview]:
                 my_vote=next((v for v in item_votes if v.voter_id == person.pk), None),
                 can_act=acting,
                 is_chair=item.committee_id in chaired,
+                has_outcome=request.submitted_at is not None,
             )
         )
     return reviews

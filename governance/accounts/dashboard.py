@@ -7,13 +7,13 @@ that wait for a decision.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from governance.accounts import selectors
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
+from governance.core.times import format_day
 
 SHOWN_ERASURE_REQUESTS = 5
 
@@ -110,8 +110,7 @@ def _staff_section() -> Section:
         Item(
             text=_("Erasure request #%(id)d") % {"id": request.pk},
             url=reverse("accounts:erasure_request_detail", args=[request.pk]),
-            note=_("received %(date)s")
-            % {"date": timezone.localdate(request.requested_at).isoformat()},
+            note=_("received %(date)s") % {"date": format_day(request.requested_at)},
         )
         for request in pending[:SHOWN_ERASURE_REQUESTS]
     ]

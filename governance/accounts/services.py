@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.accounts import personal_data, selectors
@@ -30,6 +30,7 @@ from governance.accounts.models import (
 from governance.accounts.roles import Role
 from governance.audit.services import record
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
+from governance.core.times import format_day, format_moment
 from governance.notifications.services import send_email
 
 API_TOKEN_PREFIX = "gpt_"  # nosec B105 # the public prefix of API tokens, not a secret
@@ -141,7 +142,7 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     if token.revoked_at is not None:
         raise InvalidTransition(
             _("This token was already revoked on %(date)s; nothing more to do.")
-            % {"date": formats.date_format(timezone.localtime(token.revoked_at), "DATETIME_FORMAT")}
+            % {"date": format_moment(token.revoked_at)}
         )
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -176,7 +177,7 @@ def api_token_verify(*, raw: str) -> ApiToken:
     if token.expires_at <= now:
         raise ApiTokenRejected(
             _("This API token expired on %(date)s. Create a new one on your account page.")
-            % {"date": formats.date_format(timezone.localtime(token.expires_at), "DATE_FORMAT")},
+            % {"date": format_day(token.expires_at)},
             code="token_expired",
         )
     if not token.person.is_active:
@@ -371,7 +372,7 @@ def erasure_request_create(*, person: User, reason: str = "") -> ErasureRequest:
                 "You already asked for erasure on %(date)s. Staff will decide on that request; "
                 "you can follow it on your account page."
             )
-            % {"date": formats.date_format(timezone.localtime(existing.requested_at))},
+            % {"date": format_day(existing.requested_at)},
             code="erasure_already_requested",
         )
     request = ErasureRequest.objects.create(person=person, reason=reason.strip())

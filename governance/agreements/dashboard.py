@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -11,6 +10,7 @@ from governance.accounts.roles import Role
 from governance.agreements import selectors
 from governance.agreements.models import Grant
 from governance.core.dashboard import Item, Section
+from governance.core.times import format_day, last_day
 
 
 def sections(person, roles: frozenset[str]) -> list[Section]:
@@ -36,7 +36,7 @@ def _researcher_section(person) -> Section:
         Item(
             text=grant.dataset.title,
             url=reverse("agreements:grant", args=[grant.pk]),
-            note=_("your access ends on %(date)s") % {"date": formats.date_format(grant.ends_at)},
+            note=_("your access ends on %(date)s") % {"date": format_day(last_day(grant.ends_at))},
         )
         for grant in selectors.grants_ending_soon(person).select_related("dataset")
     ]

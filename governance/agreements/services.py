@@ -36,6 +36,7 @@ from governance.catalogue.models import AvailabilityStatement
 from governance.catalogue.plain import describe
 from governance.core import events
 from governance.core.errors import ConcurrentChange, InvalidTransition, NotPermitted, PortalError
+from governance.core.times import format_day
 from governance.notifications.services import send_email
 
 
@@ -696,12 +697,12 @@ def agreement_amend(
         if ends_on < agreement.ends_on:
             raise PortalError(
                 _("An amendment extends the period: choose a date after %(date)s.")
-                % {"date": agreement.ends_on.isoformat()}
+                % {"date": format_day(agreement.ends_on)}
             )
         new_ends_on = ends_on
         changes.append(
             _("Period extended from %(old)s to %(new)s.")
-            % {"old": agreement.ends_on.isoformat(), "new": ends_on.isoformat()}
+            % {"old": format_day(agreement.ends_on), "new": format_day(ends_on)}
         )
     if add_member:
         member = {key: (add_member.get(key) or "").strip() for key in ("name", "email", "role")}

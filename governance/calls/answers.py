@@ -12,6 +12,7 @@ from django_countries import countries
 from governance.accounts.roles import ProviderType
 from governance.calls.models import Proposal, Question
 from governance.core.errors import PortalError
+from governance.core.times import format_number
 
 
 class InvalidAnswer(PortalError):
@@ -56,10 +57,11 @@ def clean_answer(question: Question, value: Any) -> Any:
         if not number.is_finite():
             raise ValueError(_("Enter a number."))
         if question.min_value is not None and number < question.min_value:
-            raise ValueError(_("At least %(min)s.") % {"min": question.min_value.normalize()})
+            raise ValueError(_("At least %(min)s.") % {"min": format_number(question.min_value)})
         if question.max_value is not None and number > question.max_value:
-            raise ValueError(_("At most %(max)s.") % {"max": question.max_value.normalize()})
-        return str(number.normalize()) if number == number.to_integral() else str(number)
+            raise ValueError(_("At most %(max)s.") % {"max": format_number(question.max_value)})
+        # Stored without an exponent: Decimal("800").normalize() would be "8E+2".
+        return str(int(number)) if number == number.to_integral_value() else f"{number:f}"
     if kind == Question.Kind.COUNTRY:
         code = str(value).strip().upper()
         if code not in dict(countries):
@@ -113,6 +115,8 @@ def display_answer(question: Question, value: Any, attachments: dict[int, Any]) 
     if question.kind == Question.Kind.FILE:
         attachment = attachments.get(int(value))
         return attachment.original_name if attachment else ""
+    if question.kind == Question.Kind.NUMBER:
+        return format_number(value)
     return str(value)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
@@ -11,7 +12,7 @@ from governance.accounts.models import Organisation
 from governance.calls.answers import display_answer
 from governance.calls.defaults import DEFAULT_CONFIGURATION
 from governance.calls.models import Call, Decision, Question, Track
-from governance.core.times import BrusselsDateTimeField
+from governance.core.times import BrusselsDateTimeField, format_number, parse_number
 from governance.core.uploads import KINDS
 
 
@@ -108,6 +109,27 @@ class ProposalStartForm(forms.Form):
         organisation.queryset = organisations
 
 
+class NumberAnswerField(forms.CharField):
+    """A number shown and typed the way the visitor's language writes it ("2,5" in Spanish),
+    handed to the answer rules (calls.answers) as "2.5"."""
+
+    def prepare_value(self, value):
+        if value in (None, "") or (isinstance(value, str) and not _is_number(value)):
+            return value  # what the person typed, shown back with its error
+        return format_number(value, grouping=False)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return parse_number(text) if text else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
 def _question_field(question: Question) -> forms.Field:
     label, help_text = question.label, question.help_text
     kind = question.kind
@@ -132,10 +154,10 @@ def _question_field(question: Question) -> forms.Field:
     if kind == Question.Kind.NUMBER:
         bounds = []
         if question.min_value is not None:
-            bounds.append(str(_("from %(v)s") % {"v": question.min_value.normalize()}))
+            bounds.append(str(_("from %(v)s") % {"v": format_number(question.min_value)}))
         if question.max_value is not None:
-            bounds.append(str(_("to %(v)s") % {"v": question.max_value.normalize()}))
-        return forms.CharField(
+            bounds.append(str(_("to %(v)s") % {"v": format_number(question.max_value)}))
+        return NumberAnswerField(
             label=label,
             required=False,
             help_text=" ".join([help_text, *bounds]).strip(),

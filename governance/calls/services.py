@@ -52,6 +52,7 @@ from governance.core.errors import (
     NotPermitted,
     PortalError,
 )
+from governance.core.times import format_moment
 from governance.core.uploads import KINDS, check_upload
 from governance.notifications.services import send_email
 
@@ -284,7 +285,7 @@ def _check_deadline(call: Call, now: datetime | None = None) -> None:
             )
             % {
                 "call": call.title,
-                "deadline": timezone.localtime(call.deadline).strftime("%d %B %Y %H:%M"),
+                "deadline": format_moment(call.deadline),
             }
         )
     if phase == "upcoming":
@@ -292,7 +293,7 @@ def _check_deadline(call: Call, now: datetime | None = None) -> None:
             _("%(call)s opens on %(opens)s; come back then.")
             % {
                 "call": call.title,
-                "opens": timezone.localtime(call.opens_at).strftime("%d %B %Y %H:%M"),
+                "opens": format_moment(call.opens_at),
             }
         )
 

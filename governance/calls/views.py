@@ -24,7 +24,13 @@ from governance.calls.forms import (
     SubscribeForm,
 )
 from governance.calls.letters import letter_of
-from governance.calls.models import Decision, OnboardingItem, Proposal, Question
+from governance.calls.models import (
+    PROPOSAL_MACHINE,
+    Decision,
+    OnboardingItem,
+    Proposal,
+    Question,
+)
 from governance.calls.reporting import country_chart, simple_chart
 from governance.core.errors import PortalError
 from governance.core.times import remember_zone
@@ -269,8 +275,9 @@ def proposal_detail(request, pk: int):
             if is_applicant and proposal.state == Proposal.State.DRAFT
             else [],
             "phase": proposal.call.phase(),
-            "can_withdraw": is_applicant
-            and proposal.state in ("draft", "submitted", "under_review"),
+            "can_withdraw": is_applicant and PROPOSAL_MACHINE.can(proposal.state, "withdraw"),
+            # A draft reached no one: setting it aside discards it, it withdraws nothing.
+            "discards_draft": not proposal.is_frozen,
             "released": released if (is_applicant or may_chair) else None,
             "may_chair": may_chair,
             "items": items,
@@ -354,6 +361,7 @@ def proposal_submit(request, pk: int):
 @require_POST
 def proposal_withdraw(request, pk: int):
     proposal = selectors.own_proposal_for(request.user, pk)
+    was_draft = not proposal.is_frozen
     try:
         services.proposal_withdraw(
             actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
@@ -361,7 +369,9 @@ def proposal_withdraw(request, pk: int):
     except PortalError as error:
         messages.error(request, error.detail)
     else:
-        messages.success(request, _("The proposal is withdrawn."))
+        messages.success(
+            request, _("The draft is discarded.") if was_draft else _("The proposal is withdrawn.")
+        )
     return redirect("calls:proposal", pk=proposal.pk)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from governance.catalogue.models import AvailabilityStatement, CancerType
+from governance.core.times import format_day
 
 # Modifiers that narrow who may use the data or for what: "no restriction" cannot carry them.
 RESTRICTING_MODIFIERS = frozenset(
@@ -131,7 +132,7 @@ def contradictions(
                         "The publication moratorium ended on %(date)s: remove the modifier or "
                         "give a future date."
                     )
-                    % {"date": modifier.until_date.isoformat()},
+                    % {"date": format_day(modifier.until_date)},
                 )
             )
     if permission == "NRES" and shorthands & RESTRICTING_MODIFIERS:
@@ -197,7 +198,7 @@ def contradictions(
                     "The embargo date %(date)s has passed: clear it, or give a future date if "
                     "the data is still under embargo."
                 )
-                % {"date": statement.embargo_until.isoformat()},
+                % {"date": format_day(statement.embargo_until)},
             )
         )
     return problems

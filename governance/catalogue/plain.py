@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from governance.catalogue.models import AvailabilityStatement, Dataset
+from governance.core.times import format_day
 
 # What each DUO permission means, in words a patient understands.
 PERMISSION_WORDS = {
@@ -93,7 +93,7 @@ def describe(statement: AvailabilityStatement) -> PlainStatement:
             _(words)
             % {
                 "months": modifier.months or "?",
-                "date": formats.date_format(modifier.until_date) if modifier.until_date else "?",
+                "date": format_day(modifier.until_date) if modifier.until_date else "?",
                 "area": modifier.area or "?",
             }
             if "%(" in words
@@ -112,7 +112,7 @@ def describe(statement: AvailabilityStatement) -> PlainStatement:
     if statement.embargo_until:
         sentences.append(
             _("Nobody may use the data before %(date)s.")
-            % {"date": formats.date_format(statement.embargo_until)}
+            % {"date": format_day(statement.embargo_until)}
         )
     if statement.retention:
         sentences.append(_("Kept: %(retention)s.") % {"retention": statement.retention.rstrip(".")})

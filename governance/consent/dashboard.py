@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from governance.accounts.roles import Role
 from governance.consent import selectors
 from governance.core.dashboard import Item, Section
+from governance.core.times import format_day
 
 
 def sections(person, roles: frozenset[str]) -> list[Section]:
@@ -32,7 +33,10 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                 text=_("Withdrawal of %(pseudonym)s") % {"pseudonym": withdrawal.record.pseudonym},
                 url=reverse("consent:record", args=[withdrawal.record_id]),
                 note=_("%(dataset)s, %(date)s")
-                % {"dataset": withdrawal.record.dataset.title, "date": withdrawal.withdrawn_on},
+                % {
+                    "dataset": withdrawal.record.dataset.title,
+                    "date": format_day(withdrawal.withdrawn_on),
+                },
             )
             for withdrawal in selectors.recent_withdrawals(person, limit=3)
         ]

@@ -35,6 +35,7 @@ from governance.consent.rules import holder_organisation_ids
 from governance.consent.selectors import versions_of
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.core.events import dataset_consent_changed
+from governance.core.times import format_day
 from governance.notifications.services import send_email
 
 SCOPES = frozenset(Scope.values)
@@ -253,7 +254,7 @@ def record_problems(
         problems.append(problem)
     if given_on is not None and given_on > today:
         problems.append(
-            _("The consent date %(date)s is in the future.") % {"date": given_on.isoformat()}
+            _("The consent date %(date)s is in the future.") % {"date": format_day(given_on)}
         )
     if scope not in SCOPES:
         problems.append(
@@ -357,13 +358,13 @@ def record_withdraw(
     if withdrawn_on > timezone.localdate():
         raise PortalError(
             _("The withdrawal date %(date)s is in the future; record it on or after that day.")
-            % {"date": withdrawn_on.isoformat()},
+            % {"date": format_day(withdrawn_on)},
             code="invalid_withdrawal",
         )
     if withdrawn_on < record.given_on:
         raise PortalError(
             _("The withdrawal date is before consent was given (%(date)s).")
-            % {"date": record.given_on.isoformat()},
+            % {"date": format_day(record.given_on)},
             code="invalid_withdrawal",
         )
     before = _record_summary(record)

@@ -2,16 +2,18 @@
 
 Times are entered in Brussels wall-clock time (CET/CEST) and shown in Brussels time, in UTC and,
 when the visitor picked a zone (`?tz=Europe/Lisbon`, remembered in the session), in that zone.
-Calls and engagement (events) share these.
+Calls and engagement (events) share these, and every page, email and PDF writes dates, times
+and numbers with the `format_*` functions below (in templates, `{% load formatting %}`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SESSION_KEY = "calls_tz"  # the session key the calls pages introduced; kept for sessions in use
@@ -67,3 +69,76 @@ def remember_zone(request) -> None:
     """Keep a zone chosen with `?tz=` for the visitor's next pages (calls, events alike)."""
     if "tz" in request.GET and viewer_zone(request) is not None:
         request.session[SESSION_KEY] = request.GET["tz"]
+
+
+# How a person reads dates, times and numbers: one rule for pages, emails and PDFs, in the
+# active language's formats (portal/formats/<lang>/formats.py). Templates use the same functions
+# through `{% load formatting %}`.
+
+
+def format_day(value: date | datetime | None, zone: tzinfo | None = None) -> str:
+    """ "5 December 2026": a date, or the day of an instant in Brussels (or `zone`) time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value, zone)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def format_moment(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """ "5 December 2026, 22:02 CET": an instant in Brussels (or `zone`) time, zone named."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value, zone)
+    return formats.date_format(value, "DATETIME_FORMAT")
+
+
+def format_time(value: datetime, zone: tzinfo | None = None) -> str:
+    """ "22:02": the clock time of an instant, for a span whose day is already written."""
+    return formats.time_format(timezone.localtime(value, zone), "TIME_FORMAT")
+
+
+def format_span(start: datetime, end: datetime, zone: tzinfo | None = None) -> str:
+    """ "Tuesday 5 December 2026, 10:00 to 11:30 CET": when an event happens, in one zone."""
+    first, last = timezone.localtime(start, zone), timezone.localtime(end, zone)
+    weekday = formats.date_format(first, "l")
+    if first.date() == last.date():
+        return (
+            f"{weekday} {format_day(first, zone)}, {format_time(first, zone)}\N{EN DASH}"
+            f"{format_time(last, zone)} {last.tzname()}"
+        )
+    return f"{weekday} {format_moment(first, zone)} \N{EN DASH} {format_moment(last, zone)}"
+
+
+def last_day(end: datetime | None) -> date | None:
+    """The last day a period covers, given the instant it ends (exclusive).
+
+    A grant until 1 January 2028 00:00 is valid on 31 December 2027 and not after: people read
+    periods by their last day, as the agreement that made the grant does.
+    """
+    if end is None:
+        return None
+    return timezone.localtime(end - timedelta(microseconds=1)).date()
+
+
+def format_number(value: int | Decimal | float | str | None, *, grouping: bool = True) -> str:
+    """ "10,000,000", "2.5" ("10.000.000", "2,5" in Spanish): integers as integers, never "8E+2".
+
+    `grouping=False` is for the value of an input field, which is read back as typed.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = Decimal(int(number)) if number == number.to_integral_value() else number.normalize()
+    return formats.number_format(number, use_l10n=True, force_grouping=grouping)
+
+
+def parse_number(text: str) -> str:
+    """A number as typed in the active language ("2,5" in Spanish) in the form "2.5"."""
+    return str(formats.sanitize_separators(text.strip()))

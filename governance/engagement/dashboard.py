@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
+from governance.core.times import format_day, format_moment
 from governance.engagement import selectors
 from governance.engagement.models import Comment, Consultation, Survey
 
@@ -82,7 +83,7 @@ def _stakeholder_section(person) -> Section:
                 consultation.title,
                 reverse("engagement:consultation", args=[consultation.pk]),
                 _("open for comments until %(date)s")
-                % {"date": timezone.localtime(consultation.closes_at).strftime("%d %B %Y")},
+                % {"date": format_day(consultation.closes_at)},
             )
         )
     for survey in selectors.surveys_visible_to(person).filter(state=Survey.State.OPEN):
@@ -103,7 +104,7 @@ def _events_section() -> Section:
         Item(
             event.title,
             reverse("engagement:event", args=[event.pk]),
-            timezone.localtime(event.starts_at).strftime("%d %B %Y, %H:%M CET"),
+            format_moment(event.starts_at),
         )
         for event in selectors.events_upcoming()[:5]
     ]

@@ -28,6 +28,7 @@ from governance.accounts.roles import ProviderType, Role
 from governance.accounts.selectors import is_portal_staff, memberships_of
 from governance.audit.services import record
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, PortalError
+from governance.core.times import format_moment
 from governance.engagement import questions as q
 from governance.engagement.models import (
     CONSULTATION_MACHINE,
@@ -413,7 +414,7 @@ def check_may_respond(survey: Survey, person, *, invitation: SurveyInvitation | 
         if survey.state == Survey.State.OPEN:
             raise DeadlinePassed(
                 _("This survey closed on %(date)s; it no longer takes answers.")
-                % {"date": timezone.localtime(survey.closes_at).strftime("%d %B %Y %H:%M")}
+                % {"date": format_moment(survey.closes_at)}
             )
         raise InvalidTransition(_("This survey is not open for answers."))
     signed_in = person is not None and person.is_authenticated
@@ -1086,8 +1087,7 @@ def comment_add(
         raise InvalidTransition(_("This consultation is not open for comments."))
     if not consultation.is_accepting():
         raise DeadlinePassed(
-            _("Comments closed on %(date)s.")
-            % {"date": timezone.localtime(consultation.closes_at).strftime("%d %B %Y %H:%M")}
+            _("Comments closed on %(date)s.") % {"date": format_moment(consultation.closes_at)}
         )
     if section is not None and section.version_id != consultation.version_id:
         raise PortalError(_("Comment on a section of the version under consultation."))

@@ -8,6 +8,7 @@ the change it announces was saved, and staff can see and resend whatever did not
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from functools import partial
 from typing import Any
@@ -247,3 +248,27 @@ def _start_delivery(email_id: int) -> None:
     from governance.notifications.tasks import deliver_email
 
     deliver_email.delay(email_id)
+
+
+# The footer every email ends with names the base URL it was written with (emails/base.txt).
+_FOOTER_BASE = re.compile(r"(https?://\S+?)/\n[^\n]*\n?\Z")
+
+
+def demo_emails_rebase(*, domain: str, base_url: str) -> int:
+    """Point the links of emails sent only to `domain` at `base_url`; how many changed.
+
+    For demo data only (seed_demo): the outbox is otherwise the record of what was sent.
+    """
+    moved = 0
+    for email in OutboundEmail.objects.exclude(to=[]).iterator():
+        if not all(str(address).endswith(f"@{domain}") for address in email.to):
+            continue
+        found = _FOOTER_BASE.search(email.body_text)
+        if found is None or found.group(1) == base_url:
+            continue
+        old = re.compile(re.escape(found.group(1)) + r"(?=[/\s\"'<)]|\Z)")
+        email.body_text = old.sub(base_url, email.body_text)
+        email.body_html = old.sub(base_url, email.body_html)
+        email.save(update_fields=["body_text", "body_html"])
+        moved += 1
+    return moved

@@ -126,6 +126,18 @@ def test_detail_shows_compatibility_and_requires_justification(
     assert request.state == "draft"
 
 
+def test_a_draft_shows_no_outcome_until_it_is_submitted(client, researcher, dataset):
+    draft = make_request(researcher, dataset)
+    sent = submitted(researcher, dataset, title="Sent")
+    client.force_login(researcher)
+
+    draft_page = client.get(reverse("access:request", args=[draft.pk])).content.decode()
+    sent_page = client.get(reverse("access:request", args=[sent.pk])).content.decode()
+
+    assert "Outcome" not in draft_page and "Pending" not in draft_page
+    assert "Outcome</dt>" in sent_page and "Pending" in sent_page
+
+
 def test_submit_and_decide_through_pages(client, researcher, dataset, chair):
     request = make_request(researcher, dataset)
     client.force_login(researcher)

@@ -1,10 +1,12 @@
 """The agreement and grant pages: who gets in, signing through the form, lists' query counts."""
 
+import datetime
 import hashlib
 
 import pytest
 
 from governance.agreements.models import Agreement, AgreementSignature, Grant
+from governance.core.times import format_day
 from tests.agreements.helpers import approved_request, in_force, pdf_text, sign, stream
 from tests.factories import UserFactory
 from tests.mfa import give_totp
@@ -190,3 +192,25 @@ def test_dashboard_shows_what_waits(client, setup, password):
     sign(setup.agreement, setup.researcher, password)
     client_for(client, setup.holder)
     assert "waiting for your countersignature" in client.get("/dashboard/").content.decode()
+
+
+def test_grant_pages_give_the_agreements_last_day_not_the_instant_after_it(client, setup, password):
+    agreement = in_force(setup, password)
+    grant = Grant.objects.get()
+    last_day = format_day(agreement.ends_on)
+    day_after = format_day(agreement.ends_on + datetime.timedelta(days=1))
+    assert format_day(grant.ends_at) == day_after  # the end instant is the next midnight
+
+    client_for(client, setup.researcher)
+    for path in (
+        "/agreements/grants/",
+        f"/agreements/grants/{grant.pk}/",
+        f"/agreements/{agreement.pk}/",
+    ):
+        page = client.get(path).content.decode()
+        assert last_day in page, path
+        assert day_after not in page, path
+    assert (
+        f"Valid until</dt><dd>{last_day}</dd>"
+        in client.get(f"/agreements/grants/{grant.pk}/").content.decode()
+    )

@@ -1,10 +1,14 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.http import Http404
 
 from governance.calls import services
 from governance.calls.selectors import proposal_for
 from governance.core.demo import seed_all
 from governance.core.errors import DeadlinePassed
+from governance.core.times import format_moment
 from governance.reviews.selectors import review_for
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +33,13 @@ def test_demo_calls_idempotent_and_as_specified():
     assert context["call.open"].phase() == "open"
     submitted = context["proposal.submitted"]
     assert submitted.assignments.count() == 2
+
+
+def test_readme_gives_the_2024_deadline_as_the_call_page_does():
+    closed = seed_all()["call.2024"]
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+
+    assert f"deadline {format_moment(closed.deadline)})" in readme
 
 
 def test_demo_2024_draft_cannot_be_submitted():

@@ -61,6 +61,35 @@ def test_proposal_save_partial_answers_kept(call, applicant):
 
 
 @pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("800", "800"),
+        (800, "800"),
+        ("8E+2", "800"),
+        ("2.50", "2.50"),
+        ("1E-0", "1"),
+        ("1.0000001", "1.0000001"),
+    ],
+)
+def test_proposal_save_keeps_a_number_without_an_exponent(call, applicant, given, stored):
+    proposal = make_draft(call, applicant, answers={})
+
+    services.proposal_save(actor=applicant, proposal=proposal, answers={"subjects": given})
+
+    proposal.refresh_from_db()
+    assert proposal.answers == {"subjects": stored}
+
+
+def test_proposal_save_names_the_bound_as_a_number(call, applicant):
+    proposal = make_draft(call, applicant, answers={})
+
+    with pytest.raises(InvalidAnswer) as error:
+        services.proposal_save(actor=applicant, proposal=proposal, answers={"subjects": "2e7"})
+
+    assert error.value.errors == {"subjects": "At most 10,000,000."}
+
+
+@pytest.mark.parametrize(
     ("key", "value", "message"),
     [
         ("summary", "x" * 2001, "At most 2000 characters"),

@@ -145,6 +145,59 @@ def test_proposal_start_edit_upload_submit_pages(client, call, applicant, applic
     assert "dpo.pdf" in done.content.decode()
 
 
+def test_a_number_answer_reads_as_an_integer_on_every_page(client, call, applicant):
+    proposal = make_draft(call, applicant, answers={"subjects": "8E+2"})  # as older code stored it
+    client.force_login(applicant)
+
+    edit = client.get(f"/calls/proposals/{proposal.pk}/edit/").content.decode()
+    detail = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+
+    assert 'name="q_subjects" value="800"' in edit
+    assert "from 1 to 10,000,000" in edit
+    assert "<dd>800</dd>" in detail
+    assert "8E+2" not in edit + detail and "1E+7" not in edit
+
+
+def test_a_number_answer_is_written_and_read_back_the_spanish_way(client, call, applicant):
+    proposal = make_draft(call, applicant, answers={})
+    client.force_login(applicant)
+
+    client.post(
+        f"/es/calls/proposals/{proposal.pk}/edit/", {"title": proposal.title, "q_subjects": "1,5"}
+    )
+    proposal.refresh_from_db()
+    edit = client.get(f"/es/calls/proposals/{proposal.pk}/edit/").content.decode()
+
+    assert proposal.answers["subjects"] == "1.5"
+    assert 'name="q_subjects" value="1,5"' in edit
+    assert "10.000.000" in edit
+
+
+def test_a_draft_is_offered_to_be_discarded_not_withdrawn(client, call, applicant):
+    proposal = make_draft(call, applicant)
+    client.force_login(applicant)
+
+    page = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+    assert "Discard the draft" in page
+    assert "Withdraw the proposal" not in page
+
+    done = client.post(f"/calls/proposals/{proposal.pk}/withdraw/", follow=True)
+    assert "The draft is discarded." in done.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "withdrawn"
+    assert "Discard the draft" not in done.content.decode()
+
+
+def test_a_submitted_proposal_is_offered_to_be_withdrawn(client, call, applicant):
+    proposal = make_submitted(call, applicant)
+    client.force_login(applicant)
+
+    page = client.get(f"/calls/proposals/{proposal.pk}/").content.decode()
+
+    assert "Withdraw the proposal" in page
+    assert "Discard the draft" not in page
+
+
 def test_decisions_page_bulk_stage(client, call, applicant, chair, evaluator1):
     proposals = [
         make_under_review(call, applicant, chair, [evaluator1], title=f"P{i}") for i in range(2)

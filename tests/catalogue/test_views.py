@@ -93,6 +93,16 @@ def test_dataset_page_shows_plain_language_and_history(client, holder, holder_or
     assert "Edit the dataset" not in html
 
 
+def test_dataset_page_names_each_modality_once(client, holder_org):
+    dataset = DatasetFactory(custodian=holder_org, modalities=["CT", "PT", "US"])
+    published(dataset)
+
+    html = client.get(reverse("catalogue:dataset", args=[dataset.pk])).content.decode()
+
+    assert "Computed tomography (CT), Positron emission tomography (PET), Ultrasound" in html
+    assert "(CT) (CT)" not in html and "(PET) (PT)" not in html
+
+
 def test_dataset_page_unpublished_is_404_for_visitors_and_other_holders(
     client, holder, holder_org, other_holder
 ):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -65,6 +67,19 @@ def test_dashboard_for_the_holder_lists_datasets_and_withdrawals(holder, dataset
     assert "Breast MRI cohort" in texts
     assert "Withdrawal of SUBJ-0009" in texts
     assert section.items[0].note == "0 consents given, 1 withdrawn"
+
+
+def test_dashboard_dates_a_withdrawal_the_way_every_page_does(holder, dataset, consent_form):
+    from governance.consent.services import record_withdraw
+
+    record = ConsentRecordFactory(
+        dataset=dataset, form=consent_form, given_on=datetime.date(2026, 3, 4)
+    )
+    record_withdraw(actor=holder, record=record, withdrawn_on=record.given_on, scope="future_use")
+
+    (section,) = dashboard.sections(holder, frozenset({"data_holder"}))
+
+    assert section.items[-1].note == "Breast MRI cohort, 4 March 2026"
 
 
 def test_dashboard_for_patient_organisations_links_the_figures(patient_rep):

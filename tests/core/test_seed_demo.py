@@ -1,3 +1,4 @@
+import re
 from io import StringIO
 
 import pytest
@@ -10,6 +11,8 @@ from governance.accounts.models import Membership, Organisation, User
 from governance.accounts.selectors import roles_of
 from governance.audit.models import AuditEvent
 from governance.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
+from governance.notifications.models import OutboundEmail
+from governance.notifications.services import queue_rendered_email
 from tests.factories import UserFactory
 from tests.mfa import current_code
 
@@ -116,6 +119,32 @@ def test_seed_demo_twice_changes_nothing(debug_on):
     assert table_sizes() == after_first
     assert "nothing was changed" in output
     assert AuditEvent.objects.filter(action="demo.seeded").count() == 1
+
+
+def links_in(email: OutboundEmail) -> set[str]:
+    return set(re.findall(r"https?://[^/\s\"'<>]+", email.body_text + email.body_html))
+
+
+@pytest.mark.django_db
+def test_seeded_emails_link_to_the_portal_base_url_even_when_it_changes(debug_on, settings):
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8000"
+    seed()
+    someone_else = queue_rendered_email(
+        to="someone@example.org",
+        subject="Not a demo person's",
+        body_text="See http://127.0.0.1:8000/calls/\n-- \nSent by: http://127.0.0.1:8000/\nBye.\n",
+    )
+    settings.PORTAL_BASE_URL = "https://demo.portal.test:8443"
+
+    output = seed()
+
+    demo_emails = OutboundEmail.objects.exclude(pk=someone_else.pk)
+    assert demo_emails.exists()
+    for email in demo_emails:
+        assert links_in(email) == {"https://demo.portal.test:8443"}, email.template
+    someone_else.refresh_from_db()
+    assert links_in(someone_else) == {"http://127.0.0.1:8000"}
+    assert "now link to https://demo.portal.test:8443" in output
 
 
 @pytest.mark.django_db

@@ -111,6 +111,21 @@ def test_patient_representative_comments_on_the_consultation(page: Page, demo):
     expect(page.get_by_text("Este marco explica")).to_be_visible()
 
 
+def test_a_visitor_chooses_the_language_to_read_the_policy_in(page: Page, demo):
+    visit(page, "/engagement/consultations/")
+    page.get_by_role("link", name="Consultation on the ELSI data framework").click()
+    check_page(page)
+    choice = page.get_by_label("Read the policy in")
+    expect(choice.locator("option")).to_have_text(["English", "Español"])
+
+    choice.select_option(label="Español")
+    page.get_by_role("button", name="Show").click()
+
+    check_page(page)
+    expect(page.get_by_text("Este marco explica")).to_be_visible()
+    expect(page.get_by_label("Read the policy in")).to_have_value("es")
+
+
 def test_events_page_and_registration(page: Page, demo):
     log_in(page, PATIENT)
     visit(page, "/engagement/events/")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted
 from governance.engagement import selectors, services
-from governance.engagement.models import Comment
+from governance.engagement.models import Comment, PolicyTranslation
 from tests.engagement.factories import consultation
 from tests.factories import UserFactory, person_with_role
 
@@ -192,3 +192,29 @@ def test_comment_api(manager, rep):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
+
+
+def test_the_policy_is_offered_in_its_translations_by_name_and_read_in_the_one_chosen(
+    manager, client
+):
+    open_one = consultation(manager)
+    PolicyTranslation.objects.create(
+        version=open_one.version,
+        language="es",
+        plain_summary="En resumen: las imágenes se quedan en los hospitales.",
+        sections=[
+            {"heading": "Alcance", "body": "Datos de imagen para la investigación."},
+            {"heading": "Consentimiento", "body": "La retirada se aplica en todas partes."},
+        ],
+    )
+    url = reverse("engagement:consultation", args=[open_one.pk])
+
+    english = client.get(url).content.decode()
+    spanish = client.get(url, {"lang": "es"}).content.decode()
+
+    assert '<option value="es" lang="es">Español</option>' in english
+    assert "&#x27;bidi&#x27;" not in english and "{'bidi'" not in english
+    assert "In short: images stay in hospitals." in english
+    assert "En resumen: las imágenes se quedan en los hospitales." in spanish
+    assert '<h3 lang="es">2. Consentimiento</h3>' in spanish
+    assert '<option value="es" lang="es" selected>Español</option>' in spanish

@@ -15,7 +15,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from governance.core.times import BRUSSELS, viewer_zone
+from governance.core.times import BRUSSELS, format_moment, viewer_zone
 
 register = template.Library()
 
@@ -44,20 +44,15 @@ ALLOWED_TAGS = {
 }
 
 
-def _fmt(moment: datetime.datetime, zone) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%-d %B %Y, %H:%M} {local.tzname()}"
-
-
 @register.simple_tag(takes_context=True)
 def when(context, moment):
     if moment is None:
         return ""
     utc = moment.astimezone(datetime.UTC)
-    text = f"{_fmt(moment, BRUSSELS)} (Brussels) · {utc:%H:%M} UTC"
+    text = f"{format_moment(moment, BRUSSELS)} (Brussels) · {utc:%H:%M} UTC"
     zone = viewer_zone(context.get("request"))
     if zone is not None and zone.key not in ("Europe/Brussels", "UTC"):
-        text += f" · {_fmt(moment, zone)} ({zone.key})"
+        text += f" · {format_moment(moment, zone)} ({zone.key})"
     return format_html('<time datetime="{}">{}</time>', utc.strftime("%Y-%m-%dT%H:%M:%SZ"), text)
 
 

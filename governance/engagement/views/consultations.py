@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -90,8 +90,11 @@ def _detail_context(request, consultation: Consultation, form=None) -> dict:
         "consultation": consultation,
         "version": version,
         "translation": translation,
-        "languages": list(version.translations.values_list("language", flat=True)),
-        "language": language,
+        "reading_languages": [
+            (code, _language_name(code))
+            for code in version.translations.values_list("language", flat=True)
+        ],
+        "reading_language": language if translation is not None else "en",
         "sections": [
             (section, *_text_of(section, index, translation), by_section[section.pk])
             for index, section in enumerate(sections)
@@ -101,6 +104,14 @@ def _detail_context(request, consultation: Consultation, form=None) -> dict:
         "is_staff": is_portal_staff(request.user),
         "actions": CONSULTATION_MACHINE.allowed_actions(consultation.state),
     }
+
+
+def _language_name(code: str) -> str:
+    """ "Español" for es: a language is offered in its own name; an unknown code as itself."""
+    try:
+        return get_language_info(code)["name_local"].capitalize()
+    except KeyError:
+        return code.upper()
 
 
 def _text_of(section, index: int, translation) -> tuple[str, str]:
