@@ -39,3 +39,27 @@ def test_login_limit_is_per_address(client, alice, bob):
         client.post(reverse("account_login"), {"login": alice.email, "password": "nope"})
     response = client.post(reverse("account_login"), {"login": bob.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_sign_up_is_rate_limited_per_address(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "3/m/ip"}
+    data = {"password1": "a-long-pass-2026!", "password2": "a-long-pass-2026!"}
+    for number in range(3):
+        response = client.post(
+            reverse("account_signup"), {"email": f"n{number}@example.org", **data}
+        )
+        assert response.status_code == 302
+    response = client.post(reverse("account_signup"), {"email": "n9@example.org", **data})
+    assert response.status_code == 429
+
+
+def test_password_reset_is_rate_limited_per_email(client, alice, settings):
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "reset_password": "20/m/ip,2/m/key",
+    }
+    for _attempt in range(2):
+        response = client.post(reverse("account_reset_password"), {"email": alice.email})
+        assert response.status_code == 302
+    response = client.post(reverse("account_reset_password"), {"email": alice.email})
+    assert response.status_code == 429 or "Too many" in response.content.decode()
