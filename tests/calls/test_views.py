@@ -228,3 +228,11 @@ def test_draft_page_of_another_organisation_404(client, call, applicant, other_a
 
     assert client.get(f"/calls/proposals/{proposal.pk}/").status_code == 404
     assert client.post(f"/calls/proposals/{proposal.pk}/submit/").status_code == 404
+
+
+def test_call_page_writes_a_criterion_weight_out(client, call):
+    call.criteria.filter(name="Excellence").update(weight=10)
+
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+
+    assert '<th scope="row">Excellence</th><td>10</td>' in page
