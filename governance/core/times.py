@@ -85,10 +85,12 @@ def format_day(value: date | datetime | None, zone: tzinfo | None = None) -> str
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def format_moment(value: datetime | None, zone: tzinfo | None = None) -> str:
+def format_moment(value: date | datetime | None, zone: tzinfo | None = None) -> str:
     """ "5 December 2026, 22:02 CET": an instant in Brussels (or `zone`) time, zone named."""
     if value is None:
         return ""
+    if not isinstance(value, datetime):  # a day has no time to show
+        return format_day(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value, zone)
     return formats.date_format(value, "DATETIME_FORMAT")

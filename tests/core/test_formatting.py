@@ -52,6 +52,10 @@ def test_a_time_names_its_zone_summer_or_winter():
     assert format_moment(WINTER_EVENING, UTC) == "5 December 2026, 21:02 UTC"
 
 
+def test_a_day_given_where_a_moment_is_expected_is_written_as_a_day():
+    assert format_moment(date(2027, 1, 1)) == "1 January 2027"
+
+
 def test_a_date_without_a_filter_is_written_like_one_with_it():
     assert render("{{ d }}", d=date(2027, 1, 1)) == "1 January 2027"
 
