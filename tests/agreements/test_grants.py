@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from governance.agreements import services, tasks
+from governance.agreements import dashboard, services, tasks
 from governance.agreements.models import Agreement, Grant
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.core.events import grant_ended
@@ -165,6 +165,22 @@ def test_renewal_reminder_names_the_last_day_of_access(setup, grant):
 
     email = OutboundEmail.objects.get(template="agreements/grant_renewal")
     assert f"until {format_day(last)}" in email.body_text
+
+
+def test_researchers_dashboard_names_the_last_day_of_access(setup, grant):
+    last = timezone.localdate() + datetime.timedelta(days=20)
+    end = timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+    Grant.objects.filter(pk=grant.pk).update(ends_at=end)
+
+    notes = [
+        item.note
+        for section in dashboard.sections(setup.researcher, frozenset({"researcher"}))
+        for item in section.items
+    ]
+
+    assert f"your access ends on {format_day(last)}" in notes
 
 
 # Amendments
