@@ -233,7 +233,10 @@ def _configure(call: Call, configuration: Mapping[str, Any]) -> None:
 
 def configuration_of(call: Call) -> dict[str, Any]:
     def number(value):
-        return None if value is None else str(value.normalize())
+        # Written out, never with an exponent: Decimal("10000000").normalize() is "1E+7".
+        if value is None:
+            return None
+        return str(int(value)) if value == value.to_integral_value() else f"{value.normalize():f}"
 
     return {
         "tracks": [

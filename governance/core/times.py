@@ -77,7 +77,7 @@ def remember_zone(request) -> None:
 
 
 def format_day(value: date | datetime | None, zone: tzinfo | None = None) -> str:
-    """ "5 December 2026": a date, or the day of an instant in Brussels (or `zone`) time."""
+    """A date, or the day of an instant in Brussels (or `zone`) time: "5 December 2026"."""
     if value is None:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
@@ -85,22 +85,24 @@ def format_day(value: date | datetime | None, zone: tzinfo | None = None) -> str
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def format_moment(value: datetime | None, zone: tzinfo | None = None) -> str:
-    """ "5 December 2026, 22:02 CET": an instant in Brussels (or `zone`) time, zone named."""
+def format_moment(value: date | datetime | None, zone: tzinfo | None = None) -> str:
+    """An instant in Brussels (or `zone`) time, its zone named: "5 December 2026, 22:02 CET"."""
     if value is None:
         return ""
+    if not isinstance(value, datetime):  # a day has no time to show
+        return format_day(value)
     if timezone.is_aware(value):
         value = timezone.localtime(value, zone)
     return formats.date_format(value, "DATETIME_FORMAT")
 
 
 def format_time(value: datetime, zone: tzinfo | None = None) -> str:
-    """ "22:02": the clock time of an instant, for a span whose day is already written."""
+    """The clock time of an instant, for a span whose day is already written: "22:02"."""
     return formats.time_format(timezone.localtime(value, zone), "TIME_FORMAT")
 
 
 def format_span(start: datetime, end: datetime, zone: tzinfo | None = None) -> str:
-    """ "Tuesday 5 December 2026, 10:00 to 11:30 CET": when an event happens, in one zone."""
+    """When an event happens, in one zone: "Tuesday 5 December 2026, 10:00 to 11:30 CET"."""
     first, last = timezone.localtime(start, zone), timezone.localtime(end, zone)
     weekday = formats.date_format(first, "l")
     if first.date() == last.date():
@@ -123,7 +125,8 @@ def last_day(end: datetime | None) -> date | None:
 
 
 def format_number(value: int | Decimal | float | str | None, *, grouping: bool = True) -> str:
-    """ "10,000,000", "2.5" ("10.000.000", "2,5" in Spanish): integers as integers, never "8E+2".
+    """A number the locale's way: integers as integers ("10,000,000", never "8E+2"), decimals
+    with the locale's separator ("2.5"; in Spanish "10.000.000" and "2,5").
 
     `grouping=False` is for the value of an input field, which is read back as typed.
     """

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
-from governance.core.times import format_day, format_moment
+from governance.core.times import format_day, format_moment, last_day
 from governance.engagement import selectors
 from governance.engagement.models import Comment, Consultation, Survey
 
@@ -83,7 +83,7 @@ def _stakeholder_section(person) -> Section:
                 consultation.title,
                 reverse("engagement:consultation", args=[consultation.pk]),
                 _("open for comments until %(date)s")
-                % {"date": format_day(consultation.closes_at)},
+                % {"date": format_day(last_day(consultation.closes_at))},
             )
         )
     for survey in selectors.surveys_visible_to(person).filter(state=Survey.State.OPEN):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.accounts.models import Organisation
+from governance.core.times import format_number
 
 
 class ConflictForm(forms.Form):
@@ -38,7 +39,7 @@ class ReviewForm(forms.Form):
             score = scores.get(criterion.pk)
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=_("%(name)s (weight %(w)s)")
-                % {"name": criterion.name, "w": criterion.weight.normalize()},
+                % {"name": criterion.name, "w": format_number(criterion.weight)},
                 help_text=criterion.description,
                 choices=[("", "—")] + [(str(v), str(v)) for v in range(low, high + 1)],
                 coerce=int,

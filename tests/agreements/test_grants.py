@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from governance.agreements import services, tasks
+from governance.agreements import dashboard, services, tasks
 from governance.agreements.models import Agreement, Grant
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.core.events import grant_ended
+from governance.core.times import format_day
 from governance.notifications.models import OutboundEmail
 from tests.agreements.factories import CommitteeMemberFactory
 from tests.agreements.helpers import approved_request, in_force, sign
@@ -151,6 +152,35 @@ def test_renewal_reminder_goes_once_30_days_before_the_end(setup, grant):
     assert "Breast MRI collection 1" in email.body_text
     grant.refresh_from_db()
     assert grant.renewal_reminded_at is not None
+
+
+def test_renewal_reminder_names_the_last_day_of_access(setup, grant):
+    last = timezone.localdate() + datetime.timedelta(days=20)
+    end = timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+    Grant.objects.filter(pk=grant.pk).update(ends_at=end)
+
+    tasks.remind_renewals.delay().get()
+
+    email = OutboundEmail.objects.get(template="agreements/grant_renewal")
+    assert f"until {format_day(last)}" in email.body_text
+
+
+def test_researchers_dashboard_names_the_last_day_of_access(setup, grant):
+    last = timezone.localdate() + datetime.timedelta(days=20)
+    end = timezone.make_aware(
+        datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    )
+    Grant.objects.filter(pk=grant.pk).update(ends_at=end)
+
+    notes = [
+        item.note
+        for section in dashboard.sections(setup.researcher, frozenset({"researcher"}))
+        for item in section.items
+    ]
+
+    assert f"your access ends on {format_day(last)}" in notes
 
 
 # Amendments

@@ -5,8 +5,9 @@ import hashlib
 
 import pytest
 
+from governance.agreements import services
 from governance.agreements.models import Agreement, AgreementSignature, Grant
-from governance.core.times import format_day
+from governance.core.times import format_day, format_moment
 from tests.agreements.helpers import approved_request, in_force, pdf_text, sign, stream
 from tests.factories import UserFactory
 from tests.mfa import give_totp
@@ -214,3 +215,14 @@ def test_grant_pages_give_the_agreements_last_day_not_the_instant_after_it(clien
         f"Valid until</dt><dd>{last_day}</dd>"
         in client.get(f"/agreements/grants/{grant.pk}/").content.decode()
     )
+
+
+def test_agreement_pdf_writes_its_period_and_signatures_the_portals_way(setup, password):
+    agreement = in_force(setup, password)
+    signed = agreement.signatures.get(role="holder").signed_at
+
+    text = " ".join(pdf_text(services.agreement_document(agreement=agreement)).split())
+
+    period = f"From {format_day(agreement.starts_on)} to {format_day(agreement.ends_on)} inclusive"
+    assert period in text
+    assert f"Countersigned electronically by Giulia Signatory on {format_moment(signed)}" in text

@@ -91,7 +91,7 @@ def _evaluator_scores(evaluator):
     evaluator.get_by_role("button", name="Submit the review").click()
     check_page(evaluator)
     expect(evaluator.get_by_text("Your review is submitted.")).to_be_visible()
-    expect(evaluator.get_by_text("Weighted total: 4.200")).to_be_visible()
+    expect(evaluator.get_by_text("Weighted total: 4.2")).to_be_visible()
 
 
 def _chair_decides_and_releases(chair, proposal):

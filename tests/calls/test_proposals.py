@@ -327,3 +327,13 @@ def test_proposal_create_before_opening_refused(chair, applicant, applicant_org)
             organisation=applicant_org,
             title="Early",
         )
+
+
+def test_a_calls_configuration_writes_its_bounds_out(call):
+    tracks = services.configuration_of(call)["tracks"]
+    questions = {q["key"]: q for track in tracks for q in track["questions"]}
+
+    assert (questions["subjects"]["min_value"], questions["subjects"]["max_value"]) == (
+        "1",
+        "10000000",
+    )

@@ -259,3 +259,11 @@ def test_call_dashboard_summary_and_charts_agree(client, call, applicant, other_
     under = [row for row in rows if "(under-represented)" in row]
     assert under and all('fill="#b35c00"' in row for row in under)
     assert "in orange" in html
+
+
+def test_call_page_writes_a_criterion_weight_out(client, call):
+    call.criteria.filter(name="Excellence").update(weight=10)
+
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+
+    assert '<th scope="row">Excellence</th><td>10</td>' in page

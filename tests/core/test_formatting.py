@@ -4,6 +4,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from governance.core.times import (
     last_day,
     parse_number,
 )
+from governance.notifications.services import render_email
 
 WINTER_EVENING = datetime(2026, 12, 5, 21, 2, tzinfo=UTC)  # 22:02 in Brussels (CET)
 SUMMER_NIGHT = datetime(2024, 6, 10, 21, 59, tzinfo=UTC)  # 23:59 in Brussels (CEST)
@@ -50,6 +52,10 @@ def test_dates_and_times_are_written_the_languages_way(language, day, moment):
 def test_a_time_names_its_zone_summer_or_winter():
     assert format_moment(SUMMER_NIGHT) == "10 June 2024, 23:59 CEST"
     assert format_moment(WINTER_EVENING, UTC) == "5 December 2026, 21:02 UTC"
+
+
+def test_a_day_given_where_a_moment_is_expected_is_written_as_a_day():
+    assert format_moment(date(2027, 1, 1)) == "1 January 2027"
 
 
 def test_a_date_without_a_filter_is_written_like_one_with_it():
@@ -97,6 +103,20 @@ def test_a_number_in_an_input_field_is_not_grouped_and_reads_back():
     with translation.override("es"):
         assert format_number(Decimal("1234.5"), grouping=False) == "1234,5"
         assert parse_number("1234,5") == "1234.5"
+
+
+@pytest.mark.parametrize(
+    ("language", "deadline"),
+    [("en", "10 June 2024, 23:59 CEST"), ("es", "10 de junio de 2024, 23:59 CEST")],
+)
+def test_an_email_writes_its_dates_in_the_recipients_language(language, deadline):
+    call = SimpleNamespace(title="Open call", deadline=SUMMER_NIGHT, summary="Join.")
+    with translation.override(language):
+        _, text, _ = render_email(
+            template="calls/opened", context={"call": call, "url": "", "unsubscribe_url": ""}
+        )
+
+    assert deadline in text
 
 
 def test_no_template_writes_a_date_its_own_way():

@@ -5,8 +5,10 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted
+from governance.core.times import BRUSSELS, format_day
 from governance.engagement import selectors, services
 from governance.engagement.models import Comment, PolicyTranslation
 from tests.engagement.factories import consultation
@@ -218,3 +220,16 @@ def test_the_policy_is_offered_in_its_translations_by_name_and_read_in_the_one_c
     assert "En resumen: las imágenes se quedan en los hospitales." in spanish
     assert '<h3 lang="es">2. Consentimiento</h3>' in spanish
     assert '<option value="es" lang="es" selected>Español</option>' in spanish
+
+
+def test_a_consultation_closing_at_midnight_is_open_until_the_day_before(manager, client):
+    open_one = consultation(manager)
+    last = timezone.localdate() + datetime.timedelta(days=9)
+    open_one.closes_at = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=BRUSSELS
+    )
+    open_one.save(update_fields=["closes_at"])
+
+    page = client.get(reverse("engagement:consultations")).content.decode()
+
+    assert f"comments until {format_day(last)}" in page

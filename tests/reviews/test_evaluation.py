@@ -342,3 +342,12 @@ def test_conflicts_page_bad_input(client, evaluator1):
     response = client.post("/reviews/conflicts/", {"reason": "x"})
 
     assert "Name either an organisation or a proposal." in response.content.decode()
+
+
+def test_review_page_shows_the_weighted_total_as_a_number(client, proposal, evaluator1):
+    score_and_submit(evaluator1, proposal, [5, 3, 4])  # 4.000, stored to three places
+    client.force_login(evaluator1)
+
+    page = client.get(f"/reviews/proposals/{proposal.pk}/").content.decode()
+
+    assert "Weighted total: 4</p>" in page
