@@ -109,7 +109,15 @@ def test_committee_member_revokes_a_grant_on_the_page(client, setup, password):
     client_for(client, setup.member)
     assert "Revoke the grant" in client.get(f"/agreements/grants/{grant.pk}/").content.decode()
     assert client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": ""}).status_code == 400
-    client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": "Misuse"})
+    asked = client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": "Misuse"})
+    html = asked.content.decode()
+    assert "Revoke the grant?" in html and "Revoking with the reason “Misuse” does this:" in html
+    assert f"{setup.researcher}&#x27;s access to" in html
+    assert f"is emailed the reason at {setup.researcher.email}" in html
+    assert 'name="reason" value="Misuse"' in html
+    grant.refresh_from_db()
+    assert grant.state == "active"
+    client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": "Misuse", "confirmed": "yes"})
     grant.refresh_from_db()
     assert (grant.state, grant.revoked_reason) == ("revoked", "Misuse")
 
@@ -135,8 +143,26 @@ def test_staff_terminate_on_the_page(client, setup, staff_with_mfa):
         client.post(f"/agreements/{setup.agreement.pk}/terminate/", {"reason": ""}).status_code
         == 400
     )
-    client.post(f"/agreements/{setup.agreement.pk}/terminate/", {"reason": "Withdrawn"})
+    url = f"/agreements/{setup.agreement.pk}/terminate/"
+    asked = client.post(url, {"reason": "Withdrawn"}).content.decode()
+    assert "Terminate the agreement?" in asked
+    assert f"The parties are emailed the reason: {setup.researcher.email}" in asked
+    assert setup.agreement.state == "drafted"
+    client.post(url, {"reason": "Withdrawn", "confirmed": "yes"})
     assert setup.agreement.state == "terminated"
+
+
+def test_terminating_lists_the_grants_that_end(client, setup, password, staff_with_mfa):
+    agreement = in_force(setup, password)
+    grant = Grant.objects.get()
+    client_for(client, staff_with_mfa)
+
+    asked = client.post(f"/agreements/{agreement.pk}/terminate/", {"reason": "Breach"})
+
+    html = asked.content.decode()
+    assert f"access to {grant.dataset.title} ({grant.access_condition.label}) ends now." in html
+    grant.refresh_from_db()
+    assert grant.state == "active"
 
 
 def test_researcher_amends_on_the_page(client, setup, password):
