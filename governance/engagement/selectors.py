@@ -135,6 +135,11 @@ def consultations_visible_to(person) -> QuerySet[Consultation]:
     return qs.exclude(state=Consultation.State.DRAFT)
 
 
+def comments_to_answer(consultation: Consultation) -> QuerySet[Comment]:
+    """Comments still without our answer; what we heard cannot be published before they have one."""
+    return consultation.comments.filter(outcome=Comment.Outcome.PENDING, hidden_at__isnull=True)
+
+
 def consultation_for(person, pk: int) -> Consultation:
     consultation = consultations_visible_to(person).filter(pk=pk).first()
     if consultation is None:

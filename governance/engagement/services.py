@@ -29,6 +29,7 @@ from governance.accounts.selectors import is_portal_staff, memberships_of
 from governance.audit.services import record
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, PortalError
 from governance.engagement import questions as q
+from governance.engagement import selectors
 from governance.engagement.models import (
     CONSULTATION_MACHINE,
     SURVEY_MACHINE,
@@ -1041,9 +1042,7 @@ def consultation_transition(
         consultation.opened_at = timezone.now()
         fields.append("opened_at")
     if action == "publish_response":
-        if consultation.comments.filter(
-            outcome=Comment.Outcome.PENDING, hidden_at__isnull=True
-        ).exists():
+        if selectors.comments_to_answer(consultation).exists():
             raise InvalidTransition(
                 _("Answer every comment before publishing what you heard and changed.")
             )

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from governance.engagement import services
-from governance.engagement.models import Survey, SurveyResponse
-from tests.engagement.factories import survey_with_questions
+from governance.engagement.models import Consultation, Survey, SurveyResponse
+from tests.engagement.factories import consultation, survey_with_questions
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,33 @@ def test_closing_page_is_not_shown_to_someone_not_staff(client, manager, alice):
     assert response.status_code == 404
     survey.refresh_from_db()
     assert survey.state == Survey.State.OPEN
+
+
+def _close_consultation_url(consultation) -> str:
+    return reverse("engagement:consultation_transition", args=[consultation.pk, "close"])
+
+
+def test_closing_a_consultation_counts_comments_to_answer_and_closes_nothing_yet(
+    manager_client, manager, alice
+):
+    opened = consultation(manager)
+    services.comment_add(
+        actor=alice, consultation=opened, section=None, body="Clearer, please.", visibility="public"
+    )
+
+    html = manager_client.post(_close_consultation_url(opened)).content.decode()
+
+    assert "Close the consultation?" in html
+    assert "1 comment was received." in html
+    assert "1 comment still needs our answer before we publish what we heard." in html
+    opened.refresh_from_db()
+    assert opened.state == Consultation.State.OPEN
+
+
+def test_closing_a_consultation_once_confirmed_closes_it(manager_client, manager):
+    opened = consultation(manager)
+
+    manager_client.post(_close_consultation_url(opened), {"confirmed": "yes"})
+
+    opened.refresh_from_db()
+    assert opened.state == Consultation.State.CLOSED
