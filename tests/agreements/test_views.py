@@ -216,3 +216,35 @@ def test_dashboard_shows_what_waits(client, setup, password):
     sign(setup.agreement, setup.researcher, password)
     client_for(client, setup.holder)
     assert "waiting for your countersignature" in client.get("/dashboard/").content.decode()
+
+
+def test_sign_page_shows_the_text_before_the_form(client, setup):
+    client_for(client, setup.researcher)
+
+    html = client.get(f"/agreements/{setup.agreement.pk}/").content.decode()
+
+    text = html.index("Researchers must show the approval of an ethics committee.")
+    form = html.index(f'action="/agreements/{setup.agreement.pk}/sign/"')
+    assert text < form
+    assert "Read the agreement above" in html
+
+
+def test_after_signing_the_page_tells_the_signed_hash_from_the_current_one(client, setup, password):
+    agreement = sign(setup.agreement, setup.researcher, password)
+    signed = AgreementSignature.objects.get().document_sha256
+    client_for(client, setup.researcher)
+    client.get(f"/agreements/{agreement.pk}/pdf/")  # renders the PDF with the signature
+    agreement.refresh_from_db()
+    assert agreement.document_sha256 != signed
+
+    html = client.get(f"/agreements/{agreement.pk}/").content.decode()
+
+    assert (
+        "SHA-256 of the PDF the researcher signed</dt>"
+        f'<dd><code class="agreements-hash">{signed}</code>'
+    ) in html
+    assert (
+        "SHA-256 of the current PDF</dt>"
+        f'<dd><code class="agreements-hash">{agreement.document_sha256}</code>'
+    ) in html
+    assert "the PDF you download now is a new document with its own hash" in html
