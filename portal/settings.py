@@ -306,6 +306,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "governance.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "governance.accounts.forms.LoginForm"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _base.scheme
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("PORTAL_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),

@@ -12,6 +12,7 @@ admin.site.site_header = "Governance portal administration"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("governance.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,18 @@ from django_countries import countries
 from governance.accounts import services
 from governance.accounts.models import ErasureRequest, Organisation, User
 from governance.accounts.roles import ProviderType, Role
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form without the reset link in the password's help text.
+
+    Django renders help text before its input, which put "Forgot your password?" between the
+    email and password fields in the tab order; the sign-in page shows the link after the button.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
 
 
 class NameForm(forms.Form):

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from governance.accounts import authentication
 
 # Pages a person without a second factor can still reach, so they can set one up or leave.
-_EXEMPT_PREFIXES = ("/accounts/", "/es/accounts/", "/i18n/", "/static/", "/healthz")
+_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/es/accounts/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/favicon.ico",
+)
 _API_PREFIX = "/api/"
 
 

@@ -185,7 +185,14 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         response["X-Document-SHA256"] = agreement.document_sha256
         return response
 
-    @extend_schema(request=ReasonSerializer, responses={200: AgreementSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: AgreementSerializer},
+        description=(
+            "Terminate at once (staff): its active grants end and the parties are emailed the "
+            "reason. Calling this is the confirmation; the page asks first."
+        ),
+    )
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         agreement = self.get_object()
@@ -286,7 +293,10 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(
         request=ReasonSerializer,
         responses={200: GrantSerializer},
-        description="Revoke (staff or the deciding committee's members); the reason is required.",
+        description=(
+            "Revoke at once (staff or the deciding committee's members); the reason is required "
+            "and emailed to the researcher. Calling this is the confirmation; the page asks first."
+        ),
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from governance.access.models import RequestedDataset
+from governance.accounts.models import Membership
+from governance.accounts.roles import Role
 from governance.accounts.selectors import is_portal_staff
 from governance.agreements import rules
 from governance.agreements.models import Agreement, AgreementSignature, AgreementTemplate, Grant
@@ -142,6 +144,34 @@ def grants_to_remind(now=None, *, days: int = 30) -> QuerySet[Grant]:
         ends_at__gt=now,
         ends_at__lte=now + timedelta(days=days),
     )
+
+
+def grants_ended_with(agreement: Agreement) -> QuerySet[Grant]:
+    """The grants that end when the agreement ends: those still active."""
+    return Grant.objects.filter(agreement=agreement, state=Grant.State.ACTIVE)
+
+
+def amendments_ended_with(agreement: Agreement) -> QuerySet[Agreement]:
+    """Amendments still being signed; terminating what they amend terminates them too."""
+    return Agreement.objects.filter(
+        supersedes=agreement,
+        state__in=[Agreement.State.DRAFTED, Agreement.State.SIGNED_BY_RESEARCHER],
+    )
+
+
+def signatory_emails(holder_id: int) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation_id=holder_id, role=Role.DATA_HOLDER, person__erased_at__isnull=True
+        )
+        .values_list("person__email", flat=True)
+        .distinct()
+    )
+
+
+def parties_emails(agreement: Agreement) -> list[str]:
+    """Who is told when the agreement ends: the researcher and the holder's signatories."""
+    return [agreement.researcher.email, *signatory_emails(agreement.holder_id)]
 
 
 def agreements_due_to_expire(today=None) -> QuerySet[Agreement]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.access.models import AccessRequest, RequestedDataset
-from governance.accounts.models import Membership, User
+from governance.accounts.models import User
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_totp
 from governance.agreements import documents, rules, selectors
@@ -161,13 +161,7 @@ def _link(agreement: Agreement) -> str:
 
 
 def _signatory_emails(holder_id: int) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            organisation_id=holder_id, role=Role.DATA_HOLDER, person__erased_at__isnull=True
-        )
-        .values_list("person__email", flat=True)
-        .distinct()
-    )
+    return selectors.signatory_emails(holder_id)
 
 
 @transaction.atomic
@@ -527,9 +521,7 @@ def _end_agreement(
         before=before,
         after={**_agreement_summary(agreement), "reason": reason},
     )
-    for grant in Grant.objects.select_for_update().filter(
-        agreement=agreement, state=Grant.State.ACTIVE
-    ):
+    for grant in selectors.grants_ended_with(agreement).select_for_update():
         _end_grant(grant, actor=actor, reason=grant_reason, note=reason)
     return agreement
 
@@ -547,10 +539,7 @@ def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreemen
         agreement, actor=actor, action="terminate", reason=reason, grant_reason="basis_lost"
     )
     # An amendment still being signed must not bring back what was just terminated.
-    for pending in Agreement.objects.select_for_update().filter(
-        supersedes=agreement,
-        state__in=[Agreement.State.DRAFTED, Agreement.State.SIGNED_BY_RESEARCHER],
-    ):
+    for pending in selectors.amendments_ended_with(agreement).select_for_update():
         _end_agreement(
             pending,
             actor=actor,
@@ -560,7 +549,7 @@ def agreement_terminate(*, agreement: Agreement, actor, reason: str) -> Agreemen
             grant_reason="basis_lost",
         )
     send_email(
-        to=[agreement.researcher.email, *_signatory_emails(agreement.holder_id)],
+        to=selectors.parties_emails(agreement),
         template="agreements/agreement_terminated",
         context={"agreement": agreement, "terms": agreement.terms, "reason": reason},
     )

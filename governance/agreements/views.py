@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +23,7 @@ from governance.agreements.forms import (
     SignForm,
 )
 from governance.agreements.models import Agreement
+from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
 
@@ -137,12 +139,66 @@ def agreement_sign(request, pk: int):
     )
 
 
+def _grant_line(grant) -> str:
+    return _("%(person)s's access to %(dataset)s (%(access)s) ends now.") % {
+        "person": grant.person,
+        "dataset": grant.dataset.title,
+        "access": grant.access_condition.label,
+    }
+
+
+def _confirm_termination(request, agreement: Agreement, reason: str):
+    consequences = [
+        _("The agreement is terminated now; it cannot be brought back into force."),
+        *(
+            _grant_line(grant)
+            for grant in selectors.with_grant_details(selectors.grants_ended_with(agreement))
+        ),
+        *(
+            _("Version %(version)s, still being signed, is terminated too.")
+            % {"version": amendment.version}
+            for amendment in selectors.amendments_ended_with(agreement)
+        ),
+        _("Every access token that carries one of these grants stops working at once."),
+        _("The parties are emailed the reason: %(emails)s.")
+        % {"emails": ", ".join(selectors.parties_emails(agreement))},
+    ]
+    return confirmation_page(
+        request,
+        title=_("Terminate the agreement?"),
+        lead=_("Terminating with the reason “%(reason)s” does this:") % {"reason": reason},
+        consequences=consequences,
+        button=_("Terminate the agreement"),
+        cancel_url=reverse("agreements:detail", args=[agreement.pk]),
+        keep=[("reason", reason)],
+    )
+
+
+def _confirm_revocation(request, grant, reason: str):
+    return confirmation_page(
+        request,
+        title=_("Revoke the grant?"),
+        lead=_("Revoking with the reason “%(reason)s” does this:") % {"reason": reason},
+        consequences=[
+            _grant_line(grant),
+            _("Every access token that carries this grant stops working at once."),
+            _("%(person)s is emailed the reason at %(email)s.")
+            % {"person": grant.person, "email": grant.person.email},
+        ],
+        button=_("Revoke the grant"),
+        cancel_url=reverse("agreements:grant", args=[grant.pk]),
+        keep=[("reason", reason)],
+    )
+
+
 @login_required
 @require_POST
 def agreement_terminate(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
+        if not is_confirmed(request) and rules.may_terminate(request.user, agreement):
+            return _confirm_termination(request, agreement, form.cleaned_data["reason"])
         try:
             services.agreement_terminate(
                 agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
@@ -230,6 +286,8 @@ def grant_revoke(request, pk: int):
     grant = selectors.grant_for(request.user, pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
+        if not is_confirmed(request) and rules.may_revoke(request.user, grant):
+            return _confirm_revocation(request, grant, form.cleaned_data["reason"])
         try:
             services.grant_revoke(
                 grant=grant, actor=request.user, reason=form.cleaned_data["reason"]

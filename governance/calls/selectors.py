@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.accounts.models import User
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_role, is_portal_staff
 from governance.calls import rules
@@ -21,6 +22,7 @@ from governance.calls.models import (
     OnboardingItem,
     Proposal,
     Question,
+    Review,
     Subscription,
     Track,
 )
@@ -197,6 +199,71 @@ def decisions_of(call: Call) -> QuerySet[Decision]:
         .select_related("proposal", "proposal__organisation", "decided_by", "reviewed_by")
         .order_by("stage", "proposal__title")
     )
+
+
+@dataclass(frozen=True)
+class MissingReviews:
+    """What a decision would be taken without: reviews not submitted, evaluators not assigned."""
+
+    evaluators: list[User]
+    unassigned: int
+
+    def __bool__(self) -> bool:
+        return bool(self.evaluators) or self.unassigned > 0
+
+    @property
+    def count(self) -> int:
+        return len(self.evaluators) + self.unassigned
+
+
+def missing_reviews(proposal: Proposal) -> MissingReviews:
+    active = list(
+        Assignment.objects.filter(proposal=proposal, blocked_at__isnull=True)
+        .select_related("evaluator", "review")
+        .order_by("assigned_at")
+    )
+    pending = [
+        a.evaluator
+        for a in active
+        if getattr(a, "review", None) is None or a.review.state != Review.State.SUBMITTED
+    ]
+    unassigned = max(proposal.call.evaluators_per_proposal - len(active), 0)
+    return MissingReviews(evaluators=pending, unassigned=unassigned)
+
+
+def decisions_to_release(call: Call) -> QuerySet[Decision]:
+    """The reviewed decisions a release sends out, together."""
+    return (
+        Decision.objects.filter(proposal__call=call, stage=Decision.Stage.REVIEWED)
+        .select_related("proposal", "proposal__organisation")
+        .order_by("pk")
+    )
+
+
+def letter_recipients(proposal: Proposal) -> list[User]:
+    """Who is emailed a proposal's decision letter: every applicant of its organisation."""
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=proposal.organisation_id,
+            memberships__role=Role.APPLICANT,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseLine:
+    decision: Decision
+    recipients: list[User]
+
+
+def release_preview(call: Call) -> list[ReleaseLine]:
+    """What releasing now would do: each decision and whom its letter goes to."""
+    return [
+        ReleaseLine(decision, letter_recipients(decision.proposal))
+        for decision in decisions_to_release(call)
+    ]
 
 
 def decidable_proposals(call: Call) -> QuerySet[Proposal]:

@@ -21,7 +21,7 @@ from governance.accounts.models import Organisation
 from governance.accounts.roles import ProviderType
 from governance.accounts.selectors import is_portal_staff
 from governance.audit.services import record
-from governance.calls import rules
+from governance.calls import rules, selectors
 from governance.calls.answers import (
     InvalidAnswer,
     clean_answers,
@@ -627,12 +627,7 @@ def decision_discard(*, actor, decision: Decision) -> Decision:
 def decisions_release(*, actor, call: Call) -> list[Decision]:
     """Release every reviewed decision of the call together; each applicant gets a letter."""
     _check_chair(actor, call)
-    decisions = list(
-        Decision.objects.select_for_update()
-        .filter(proposal__call=call, stage=Decision.Stage.REVIEWED)
-        .select_related("proposal")
-        .order_by("pk")
-    )
+    decisions = list(selectors.decisions_to_release(call).select_for_update(of=("self",)))
     if not decisions:
         raise InvalidTransition(
             _("No reviewed decision is waiting. Stage decisions and review them first.")
@@ -668,8 +663,6 @@ def _start_letter(decision_id: int) -> None:
 
 def send_decision_letter(*, decision_id: int) -> None:
     """Render and store the letter, then email each applicant of the organisation."""
-    from governance.accounts.models import Membership
-    from governance.accounts.roles import Role
     from governance.calls.letters import letter_of
 
     decision = Decision.objects.select_related(
@@ -677,13 +670,7 @@ def send_decision_letter(*, decision_id: int) -> None:
     ).get(pk=decision_id)
     letter_of(decision)
     proposal = decision.proposal
-    recipients = sorted(
-        set(
-            Membership.objects.filter(
-                organisation=proposal.organisation, role=Role.APPLICANT
-            ).values_list("person__email", flat=True)
-        )
-    )
+    recipients = [person.email for person in selectors.letter_recipients(proposal)]
     with transaction.atomic():
         for email in recipients:
             send_email(

@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.accounts.roles import Role
 from governance.accounts.selectors import is_portal_staff, organisations_of
@@ -32,6 +34,7 @@ from governance.calls.models import (
     Question,
 )
 from governance.calls.reporting import country_chart, simple_chart
+from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.core.times import remember_zone
 from governance.core.uploads import KINDS
@@ -421,11 +424,24 @@ def call_decisions(request, pk: int):
     undecided = [p for p in proposals if not getattr(p, "has_pending", False)]
     bulk = BulkDecisionForm(request.POST or None, proposals=undecided)
     if request.method == "POST" and bulk.is_valid():
-        done, refused = 0, []
         chosen = {int(pk) for pk in bulk.cleaned_data["proposals"]}
-        for proposal in undecided:
-            if proposal.pk not in chosen:
-                continue
+        picked = [p for p in undecided if p.pk in chosen]
+        if not is_confirmed(request):
+            gaps = [(p, selectors.missing_reviews(p)) for p in picked]
+            gaps = [(p, missing) for p, missing in gaps if missing]
+            if gaps:
+                return _confirm_missing_reviews(
+                    request,
+                    call=call,
+                    gaps=gaps,
+                    keep=[
+                        ("outcome", bulk.cleaned_data["outcome"]),
+                        ("reason", bulk.cleaned_data["reason"]),
+                        *(("proposals", str(p.pk)) for p in picked),
+                    ],
+                )
+        done, refused = 0, []
+        for proposal in picked:
             try:
                 services.decision_stage(
                     actor=request.user,
@@ -454,6 +470,45 @@ def call_decisions(request, pk: int):
     )
 
 
+def _missing_line(proposal: Proposal, missing: selectors.MissingReviews) -> str:
+    parts = []
+    if missing.evaluators:
+        parts.append(
+            _("no submitted review from %(names)s")
+            % {"names": ", ".join(str(person) for person in missing.evaluators)}
+        )
+    if missing.unassigned:
+        parts.append(
+            ngettext(
+                "%(n)d evaluator not assigned",
+                "%(n)d evaluators not assigned",
+                missing.unassigned,
+            )
+            % {"n": missing.unassigned}
+        )
+    return _("%(title)s: %(count)s missing (%(what)s)") % {
+        "title": proposal.title,
+        "count": missing.count,
+        "what": "; ".join(parts),
+    }
+
+
+def _confirm_missing_reviews(request, *, call, gaps, keep) -> HttpResponse:
+    return confirmation_page(
+        request,
+        title=_("Decide with reviews missing?"),
+        lead=_("These proposals do not have all their reviews:"),
+        consequences=[_missing_line(proposal, missing) for proposal, missing in gaps],
+        warning=_(
+            "The decision would be staged without these reviews. Wait for them, or stage it "
+            "anyway if you have what you need."
+        ),
+        button=_("Stage the decision anyway"),
+        cancel_url=reverse("calls:decisions", args=[call.pk]),
+        keep=keep,
+    )
+
+
 @login_required
 @require_POST
 def decision_stage(request, pk: int):
@@ -462,6 +517,17 @@ def decision_stage(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give the applicant a reason."))
     else:
+        missing = selectors.missing_reviews(proposal)
+        if missing and not is_confirmed(request) and rules.may_chair(request.user, proposal.call):
+            return _confirm_missing_reviews(
+                request,
+                call=proposal.call,
+                gaps=[(proposal, missing)],
+                keep=[
+                    ("outcome", form.cleaned_data["outcome"]),
+                    ("reason", form.cleaned_data["reason"]),
+                ],
+            )
         try:
             services.decision_stage(
                 actor=request.user,
@@ -496,9 +562,31 @@ def decision_act(request, pk: int, verb: str):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decisions_release(request, pk: int):
     call = selectors.chaired_call_for(request.user, pk)
+    if not is_confirmed(request):
+        preview = selectors.release_preview(call)
+        if not preview:
+            messages.error(
+                request,
+                _("No reviewed decision is waiting. Stage decisions and review them first."),
+            )
+            return redirect("calls:decisions", pk=call.pk)
+        return confirmation_page(
+            request,
+            title=_("Release the reviewed decisions?"),
+            lead=ngettext(
+                "This applicant will be emailed the decision letter:",
+                "These %(n)d applicants will be emailed their decision letters:",
+                len(preview),
+            )
+            % {"n": len(preview)},
+            consequences=[_release_line(line) for line in preview],
+            warning=_("A released decision cannot be taken back."),
+            button=_("Release and email the letters"),
+            cancel_url=reverse("calls:decisions", args=[call.pk]),
+        )
     try:
         released = services.decisions_release(actor=request.user, call=call)
     except PortalError as error:
@@ -510,6 +598,23 @@ def decisions_release(request, pk: int):
             % {"n": len(released)},
         )
     return redirect("calls:decisions", pk=call.pk)
+
+
+def _named(person) -> str:
+    return f"{person.full_name} <{person.email}>" if person.full_name else person.email
+
+
+def _release_line(line: selectors.ReleaseLine) -> str:
+    proposal = line.decision.proposal
+    recipients = ", ".join(_named(person) for person in line.recipients) or _(
+        "nobody: the organisation has no applicant account"
+    )
+    return _("%(organisation)s (%(title)s): %(outcome)s, emailed to %(recipients)s") % {
+        "organisation": proposal.organisation.name,
+        "title": proposal.title,
+        "outcome": line.decision.get_outcome_display(),
+        "recipients": recipients,
+    }
 
 
 # Onboarding

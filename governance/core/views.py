@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,6 +19,18 @@ def healthz(request):
         {"status": "ok" if ok else "error", "database": database, "broker": broker},
         status=200 if ok else 503,
     )
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page links; answer from our own static files.
+    path = finders.find("img/favicon.ico")
+    if not path:
+        raise Http404
+    # FileResponse closes the file once it is sent.
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def home(request):

@@ -234,6 +234,7 @@ class SurveyViewSet(
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def close(self, request, pk=None):
+        """Close at once: nobody can answer after this. Calling it is the confirmation."""
         return self._transition(request, pk, "close")
 
     @extend_schema(request=None)
@@ -595,6 +596,7 @@ class ConsultationViewSet(
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
+        """Close at once: nobody can comment after this. Calling it is the confirmation."""
         return self._transition(request, "close")
 
     @extend_schema(request=PublishResponseSerializer)

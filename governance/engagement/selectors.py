@@ -104,6 +104,27 @@ def survey_quotas(survey: Survey) -> list[QuotaRow]:
     ]
 
 
+@dataclass(frozen=True)
+class SurveyClosing:
+    """What closing a survey now would leave behind."""
+
+    submitted: int
+    unfinished: int
+    unused_invitations: int
+
+
+def survey_closing(survey: Survey) -> SurveyClosing:
+    counts = survey.responses.aggregate(
+        submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        unfinished=Count("pk", filter=Q(submitted_at__isnull=True)),
+    )
+    return SurveyClosing(
+        submitted=counts["submitted"],
+        unfinished=counts["unfinished"],
+        unused_invitations=survey.invitations.filter(used_on__isnull=True).count(),
+    )
+
+
 # Consultations
 
 
@@ -112,6 +133,11 @@ def consultations_visible_to(person) -> QuerySet[Consultation]:
     if is_portal_staff(person):
         return qs
     return qs.exclude(state=Consultation.State.DRAFT)
+
+
+def comments_to_answer(consultation: Consultation) -> QuerySet[Comment]:
+    """Comments still without our answer; what we heard cannot be published before they have one."""
+    return consultation.comments.filter(outcome=Comment.Outcome.PENDING, hidden_at__isnull=True)
 
 
 def consultation_for(person, pk: int) -> Consultation:

@@ -30,6 +30,7 @@ from governance.audit.services import record
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, PortalError
 from governance.core.times import format_moment
 from governance.engagement import questions as q
+from governance.engagement import selectors
 from governance.engagement.models import (
     CONSULTATION_MACHINE,
     SURVEY_MACHINE,
@@ -1042,9 +1043,7 @@ def consultation_transition(
         consultation.opened_at = timezone.now()
         fields.append("opened_at")
     if action == "publish_response":
-        if consultation.comments.filter(
-            outcome=Comment.Outcome.PENDING, hidden_at__isnull=True
-        ).exists():
+        if selectors.comments_to_answer(consultation).exists():
             raise InvalidTransition(
                 _("Answer every comment before publishing what you heard and changed.")
             )

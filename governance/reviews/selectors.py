@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from governance.accounts.models import User
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_role, is_portal_staff
 from governance.calls import rules
@@ -173,6 +174,47 @@ def assignment_board(call: Call) -> list[Proposal]:
         )
         .order_by("title")
     )
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One proposal on the chair's board: who could still be added, and why nobody can."""
+
+    proposal: Proposal
+    active: int
+    options: list[tuple[User, str | None]]  # (evaluator, conflict reason or None)
+    why_none: str  # empty when some evaluator can be assigned
+
+    @property
+    def assignable(self) -> bool:
+        return not self.why_none
+
+
+def assignment_rows(call: Call, pool: list[User]) -> list[AssignmentRow]:
+    rows = []
+    for proposal in assignment_board(call):
+        assigned = {a.evaluator_id for a in proposal.assignments.all()}
+        options = [
+            (evaluator, conflict_reason(evaluator, proposal))
+            for evaluator in pool
+            if evaluator.pk not in assigned
+        ]
+        if not pool:
+            why_none = _(
+                "Nobody holds the evaluator role yet; portal staff give it on an "
+                "organisation's page."
+            )
+        elif not options:
+            why_none = _("Every evaluator in the pool is already assigned to this proposal.")
+        elif all(conflict for _evaluator, conflict in options):
+            why_none = _(
+                "Every evaluator not yet assigned is in conflict with this proposal: %(who)s."
+            ) % {"who": "; ".join(f"{evaluator} ({conflict})" for evaluator, conflict in options)}
+        else:
+            why_none = ""
+        active = sum(1 for a in proposal.assignments.all() if a.is_active)
+        rows.append(AssignmentRow(proposal, active, options, why_none))
+    return rows
 
 
 def chaired_call_for(person, pk: int) -> Call:

@@ -158,20 +158,7 @@ def assignment_board(request, pk: int):
             messages.error(request, error.detail)
         if result is None:
             return redirect("reviews:assign", pk=call.pk)
-    board = selectors.assignment_board(call)
-    pool = services.evaluator_pool()
-    from governance.reviews.conflicts import conflict_reason
-
-    rows = []
-    for proposal in board:
-        assigned = {a.evaluator_id for a in proposal.assignments.all()}
-        options = []
-        for evaluator in pool:
-            if evaluator.pk in assigned:
-                continue
-            options.append((evaluator, conflict_reason(evaluator, proposal)))
-        active = sum(1 for a in proposal.assignments.all() if a.is_active)
-        rows.append({"proposal": proposal, "options": options, "active": active})
+    rows = selectors.assignment_rows(call, services.evaluator_pool())
     return render(
         request,
         "reviews/assign.html",

@@ -70,6 +70,16 @@ def test_login_page_labels_email_and_password_and_links_reset(client):
     assert "Sign in with your institution" not in text  # no external login configured
 
 
+def test_login_page_puts_the_reset_link_after_the_password_and_the_button(client):
+    # Tab order follows the document: email, password, then the button, then the reset link.
+    text = client.get(reverse("account_login")).content.decode()
+    email = text.index('id="id_login"')
+    password = text.index('id="id_password"')
+    button = text.index(">Sign in</button>")
+    reset = text.index(f'href="{reverse("account_reset_password")}"')
+    assert email < password < button < reset
+
+
 def test_login_page_shows_the_external_oidc_button_when_configured(client):
     with override_settings(SOCIALACCOUNT_PROVIDERS=OIDC):
         text = client.get(reverse("account_login")).content.decode()

@@ -112,7 +112,15 @@ def test_committee_member_revokes_a_grant_on_the_page(client, setup, password):
     client_for(client, setup.member)
     assert "Revoke the grant" in client.get(f"/agreements/grants/{grant.pk}/").content.decode()
     assert client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": ""}).status_code == 400
-    client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": "Misuse"})
+    asked = client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": "Misuse"})
+    html = asked.content.decode()
+    assert "Revoke the grant?" in html and "Revoking with the reason “Misuse” does this:" in html
+    assert f"{setup.researcher}&#x27;s access to" in html
+    assert f"is emailed the reason at {setup.researcher.email}" in html
+    assert 'name="reason" value="Misuse"' in html
+    grant.refresh_from_db()
+    assert grant.state == "active"
+    client.post(f"/agreements/grants/{grant.pk}/revoke/", {"reason": "Misuse", "confirmed": "yes"})
     grant.refresh_from_db()
     assert (grant.state, grant.revoked_reason) == ("revoked", "Misuse")
 
@@ -138,8 +146,26 @@ def test_staff_terminate_on_the_page(client, setup, staff_with_mfa):
         client.post(f"/agreements/{setup.agreement.pk}/terminate/", {"reason": ""}).status_code
         == 400
     )
-    client.post(f"/agreements/{setup.agreement.pk}/terminate/", {"reason": "Withdrawn"})
+    url = f"/agreements/{setup.agreement.pk}/terminate/"
+    asked = client.post(url, {"reason": "Withdrawn"}).content.decode()
+    assert "Terminate the agreement?" in asked
+    assert f"The parties are emailed the reason: {setup.researcher.email}" in asked
+    assert setup.agreement.state == "drafted"
+    client.post(url, {"reason": "Withdrawn", "confirmed": "yes"})
     assert setup.agreement.state == "terminated"
+
+
+def test_terminating_lists_the_grants_that_end(client, setup, password, staff_with_mfa):
+    agreement = in_force(setup, password)
+    grant = Grant.objects.get()
+    client_for(client, staff_with_mfa)
+
+    asked = client.post(f"/agreements/{agreement.pk}/terminate/", {"reason": "Breach"})
+
+    html = asked.content.decode()
+    assert f"access to {grant.dataset.title} ({grant.access_condition.label}) ends now." in html
+    grant.refresh_from_db()
+    assert grant.state == "active"
 
 
 def test_researcher_amends_on_the_page(client, setup, password):
@@ -226,3 +252,35 @@ def test_agreement_pdf_writes_its_period_and_signatures_the_portals_way(setup, p
     period = f"From {format_day(agreement.starts_on)} to {format_day(agreement.ends_on)} inclusive"
     assert period in text
     assert f"Countersigned electronically by Giulia Signatory on {format_moment(signed)}" in text
+
+
+def test_sign_page_shows_the_text_before_the_form(client, setup):
+    client_for(client, setup.researcher)
+
+    html = client.get(f"/agreements/{setup.agreement.pk}/").content.decode()
+
+    text = html.index("Researchers must show the approval of an ethics committee.")
+    form = html.index(f'action="/agreements/{setup.agreement.pk}/sign/"')
+    assert text < form
+    assert "Read the agreement above" in html
+
+
+def test_after_signing_the_page_tells_the_signed_hash_from_the_current_one(client, setup, password):
+    agreement = sign(setup.agreement, setup.researcher, password)
+    signed = AgreementSignature.objects.get().document_sha256
+    client_for(client, setup.researcher)
+    client.get(f"/agreements/{agreement.pk}/pdf/")  # renders the PDF with the signature
+    agreement.refresh_from_db()
+    assert agreement.document_sha256 != signed
+
+    html = client.get(f"/agreements/{agreement.pk}/").content.decode()
+
+    assert (
+        "SHA-256 of the PDF the researcher signed</dt>"
+        f'<dd><code class="agreements-hash">{signed}</code>'
+    ) in html
+    assert (
+        "SHA-256 of the current PDF</dt>"
+        f'<dd><code class="agreements-hash">{agreement.document_sha256}</code>'
+    ) in html
+    assert "the PDF you download now is a new document with its own hash" in html

@@ -39,6 +39,19 @@ def test_language_switcher_switches_the_home_page_to_spanish_and_back(page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("cancer images")
 
 
+def test_login_tabs_from_email_to_password_then_to_the_button(page):
+    visit(page, "/accounts/login/")
+
+    page.get_by_label("Email").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # "Remember me"
+    expect(page.get_by_role("button", name="Sign in")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Forgot your password?")).to_be_focused()
+
+
 def test_login_with_a_wrong_password_says_so_and_stays_signed_out(page, demo):
     visit(page, "/accounts/login/")
 

@@ -206,7 +206,12 @@ def test_decisions_page_bulk_stage(client, call, applicant, chair, evaluator1):
 
     response = client.post(
         f"/calls/{call.pk}/decisions/",
-        {"proposals": [p.pk for p in proposals], "outcome": "reject", "reason": "Out of scope"},
+        {
+            "proposals": [p.pk for p in proposals],
+            "outcome": "reject",
+            "reason": "Out of scope",
+            "confirmed": "yes",  # their reviews are missing: tests/calls/test_confirmations.py
+        },
         follow=True,
     )
 

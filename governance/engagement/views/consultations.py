@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, get_language_info
+from django.urls import reverse
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.accounts.selectors import is_portal_staff
+from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.engagement import selectors, services
 from governance.engagement.forms import (
@@ -207,12 +209,37 @@ def comment_moderate(request, pk: int):
     )
 
 
+def _confirm_closing(request, consultation: Consultation):
+    received = consultation.comments.filter(hidden_at__isnull=True).count()
+    to_answer = selectors.comments_to_answer(consultation).count()
+    return confirmation_page(
+        request,
+        title=_("Close the consultation?"),
+        lead=_("Closing “%(title)s” does this:") % {"title": consultation.title},
+        consequences=[
+            _("Nobody can comment after now; the consultation cannot be opened again."),
+            ngettext("%(n)d comment was received.", "%(n)d comments were received.", received)
+            % {"n": received},
+            ngettext(
+                "%(n)d comment still needs our answer before we publish what we heard.",
+                "%(n)d comments still need our answer before we publish what we heard.",
+                to_answer,
+            )
+            % {"n": to_answer},
+        ],
+        button=_("Close the consultation"),
+        cancel_url=reverse("engagement:consultation", args=[consultation.pk]),
+    )
+
+
 @login_required
 @require_POST
 def consultation_transition(request, pk: int, action: str):
     if not is_portal_staff(request.user) or action not in CONSULTATION_MACHINE.transitions:
         raise Http404
     consultation = selectors.consultation_for(request.user, pk)
+    if action == "close" and not is_confirmed(request):
+        return _confirm_closing(request, consultation)
     data = {}
     if action == "publish_response":
         data["response_summary"] = request.POST.get(

@@ -9,9 +9,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.accounts.selectors import is_portal_staff
+from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.engagement import exports, questions, selectors, services
 from governance.engagement.forms import (
@@ -387,6 +389,45 @@ def question_delete(request, pk: int):
     return redirect("engagement:survey_build", pk=question.survey_id)
 
 
+def _confirm_closing(request, survey: Survey):
+    closing = selectors.survey_closing(survey)
+    consequences = [
+        _("Nobody can answer after now; the survey cannot be opened again."),
+        ngettext(
+            "%(n)d submitted response is kept for the results.",
+            "%(n)d submitted responses are kept for the results.",
+            closing.submitted,
+        )
+        % {"n": closing.submitted},
+    ]
+    if closing.unfinished:
+        consequences.append(
+            ngettext(
+                "%(n)d response started but not submitted can no longer be finished.",
+                "%(n)d responses started but not submitted can no longer be finished.",
+                closing.unfinished,
+            )
+            % {"n": closing.unfinished}
+        )
+    if closing.unused_invitations:
+        consequences.append(
+            ngettext(
+                "%(n)d invitation not used yet stops working.",
+                "%(n)d invitations not used yet stop working.",
+                closing.unused_invitations,
+            )
+            % {"n": closing.unused_invitations}
+        )
+    return confirmation_page(
+        request,
+        title=_("Close the survey?"),
+        lead=_("Closing “%(title)s” does this:") % {"title": survey.title},
+        consequences=consequences,
+        button=_("Close the survey"),
+        cancel_url=reverse("engagement:survey_build", args=[survey.pk]),
+    )
+
+
 @login_required
 @require_POST
 def survey_transition(request, pk: int, action: str):
@@ -394,6 +435,8 @@ def survey_transition(request, pk: int, action: str):
     survey = selectors.survey_for_staff(request.user, pk)
     if action not in SURVEY_MACHINE.transitions:
         raise Http404
+    if action == "close" and not is_confirmed(request):
+        return _confirm_closing(request, survey)
     try:
         survey = services.survey_transition(actor=request.user, survey=survey, action=action)
     except PortalError as error:
