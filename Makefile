@@ -16,6 +16,10 @@ DEV := PORTAL_DEBUG=$(PORTAL_DEBUG)
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address written into emails, tokens and links by `make demo`, `run` and `serve`: where they
+# serve the portal, unless the environment says otherwise (e.g. behind a proxy).
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: help install run serve test lint format check migrate demo worker beat bench messages clean \
@@ -48,14 +52,14 @@ migrate: $(STAMP) ## Apply database migrations (the cache table too)
 	$(DEV) $(MANAGE) migrate --no-input
 
 demo: migrate ## Load the demo people and data (idempotent)
-	$(DEV) $(MANAGE) seed_demo
+	$(DEV) $(SITE) $(MANAGE) seed_demo
 
 run: demo ## Install, migrate, load demo data and serve at http://127.0.0.1:8000
 	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV) $(SITE) $(MANAGE) runserver $(HOST):$(PORT)
 
 serve: $(STAMP) ## Serve without migrating or seeding (runserver)
-	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+	$(DEV) $(SITE) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## Install and run the whole test suite (PYTEST_ARGS="-n 2" runs it in two processes)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
