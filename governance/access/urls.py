@@ -1,9 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from governance.access import views
 
 app_name = "access"
 urlpatterns = [
+    # The area's root address leads to its main page: the requests a person makes or decides on.
+    path("", RedirectView.as_view(pattern_name="access:requests"), name="home"),
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),

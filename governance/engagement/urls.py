@@ -1,9 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from governance.engagement.views import consultations, events, policies, surveys
 
 app_name = "engagement"
 urlpatterns = [
+    # The area root leads to its main page: the public consultations (which link the rest).
+    path("", RedirectView.as_view(pattern_name="engagement:consultations"), name="home"),
     path("surveys/", surveys.survey_list, name="surveys"),
     path("surveys/new/", surveys.survey_edit, name="survey_create"),
     path("surveys/<int:pk>/", surveys.survey_detail, name="survey"),
