@@ -23,7 +23,7 @@ SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: help install run serve test lint format check migrate demo worker beat bench messages clean \
-	security deploy-check audit
+	security deploy-check audit fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -119,6 +119,12 @@ deploy-check: $(STAMP) ## Django's deployment checks (check --deploy) on product
 AUDIT_ARGS ?=
 audit: $(STAMP) ## pip-audit: known vulnerabilities in requirements.lock (needs the network)
 	@$(PYTHON) scripts/audit.py $(AUDIT_ARGS)
+
+# A throwaway SQLite database with the demo data, runserver on a free loopback port, schemathesis
+# as a visitor and four personas. FUZZ_ARGS="--max-examples 20" fuzzes longer.
+FUZZ_ARGS ?=
+fuzz: $(STAMP) ## Fuzz the API from outside with schemathesis; totals go to bench/results.json
+	$(PYTHON) scripts/fuzz.py $(FUZZ_ARGS)
 
 clean: ## Remove the venv, collected static files and caches (the database and var/ stay)
 	rm -rf $(VENV) staticfiles bench/tmp test-results .pytest_cache .mypy_cache .ruff_cache

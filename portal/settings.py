@@ -423,6 +423,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API takes JSON: a form encoding cannot say null, nor nest a list of objects, so the
+    # same body would mean something else. Operations that take a file add multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "governance.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -461,6 +464,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # the default; kept
         "governance.tokens.openapi.add_ga4gh_permissions",
+        "governance.api.schema.add_error_responses",  # last: every operation, the one above too
     ],
 }
 

@@ -2,8 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from governance.api.errors import not_found as api_not_found
 from governance.core import views as core_views
 
 # The admin signs in through the portal's login, so the second factor applies there too.
@@ -18,6 +19,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     # OAuth 2.0 / OIDC protocol endpoints and /.well-known/ documents: never language-prefixed.
     path("", include("governance.tokens.protocol_urls")),
+    # Last of the API's addresses (the GA4GH endpoint above is one): the rest is a JSON 404.
+    re_path(r"^api/", api_not_found),  # any rest, a newline in it too
 ]
 urlpatterns += i18n_patterns(
     path("", include("governance.core.urls")),

@@ -5,9 +5,12 @@ Views here only parse and render; every write goes through `services`, as the pa
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -291,10 +294,19 @@ class PersonViewSet(
         )
 
 
+class _OneObjectSchema(AutoSchema):
+    # `GET /me/` is the viewset's `list` (the router's name for a path without an id), but it
+    # answers one object, not a page of them.
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        return False
+
+
 class MeViewSet(viewsets.ViewSet):
     """The signed-in person: profile, roles and second-factor status; and their data export."""
 
-    @extend_schema(responses=MeSerializer)
+    schema = _OneObjectSchema()
+
+    @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
     def list(self, request):
         person = User.objects.prefetch_related("memberships__organisation").get(pk=request.user.pk)
         return Response(MeSerializer(person).data)

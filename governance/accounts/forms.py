@@ -132,9 +132,18 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number the database can hold, else a 400 (not the database's overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class MembershipFilter(django_filters.FilterSet):
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    person = django_filters.NumberFilter(field_name="person_id")
+    organisation = IdFilter(field_name="organisation_id")
+    person = IdFilter(field_name="person_id")
     role = django_filters.ChoiceFilter(choices=Role.choices)
 
 

@@ -11,6 +11,7 @@ import json
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -95,6 +96,17 @@ class SignSerializer(serializers.Serializer):
                 {"password": "Enter your password (or an authenticator code) to sign."}  # nosec B105 # an error message about the password field
             )
         return attrs
+
+
+class _SignSchema(OpenApiSerializerExtension):
+    # The schema says what `validate` asks for: a password, or an authenticator code.
+    target_class = SignSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        for name in ("password", "code"):
+            schema["properties"][name]["minLength"] = 1
+        return {**schema, "anyOf": [{"required": ["password"]}, {"required": ["code"]}]}
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from governance.core.errors import PortalError
 
 
+def _answer_in_json(request) -> None:
+    # An error is JSON even where the answer would have been a file (a PDF): otherwise the JSON
+    # body would go out labelled with the file's content type. The browsable API keeps its page.
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format not in {"json", "api"}:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+
+
 def exception_handler(exc, context):
     if isinstance(exc, PortalError):
+        _answer_in_json(context.get("request"))
         return Response({"detail": exc.detail, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(
@@ -21,6 +34,7 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    _answer_in_json(context.get("request"))
     if isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
@@ -34,3 +48,15 @@ def exception_handler(exc, context):
     elif response.status_code == status.HTTP_400_BAD_REQUEST:
         response.data = {"detail": " ".join(map(str, response.data)), "code": "invalid"}
     return response
+
+
+@csrf_exempt  # a POST here changes nothing; without this it would be the HTML CSRF page
+def not_found(request) -> JsonResponse:
+    """Any address under /api/ that no route matches: the API's 404, never the HTML page."""
+    return JsonResponse(
+        {
+            "detail": "Nothing is at this address; the schema at /api/v1/schema/ lists the API.",
+            "code": "not_found",
+        },
+        status=404,
+    )

@@ -2,13 +2,11 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
-from governance.api import registry
+from governance.api import registry, schema  # noqa: F401 # schema: registers its extension
+from governance.api.routers import PortalRouter
 
-# Paths work with and without the trailing slash (the SPEC writes `{id}/fhir`, `{id}/submit/`).
-router = DefaultRouter()
-router.trailing_slash = "/?"  # the constructor takes only True/False; the pattern takes a regex
+router = PortalRouter()
 registry.register_all(router)
 
 urlpatterns = [

@@ -188,7 +188,8 @@ class DatasetViewSet(
         )
 
     @extend_schema(
-        responses={200: dict}, description="The dataset as DCAT-AP / HealthDCAT-AP JSON-LD."
+        responses={(200, "application/ld+json"): dict},
+        description="The dataset as DCAT-AP / HealthDCAT-AP JSON-LD.",
     )
     @action(detail=True, methods=["get"], url_path="dcat")
     def dcat(self, request, pk=None):

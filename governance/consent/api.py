@@ -10,17 +10,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
 from governance.catalogue.models import Dataset, DuoTerm
-from governance.consent import importing, selectors, services
+from governance.consent import importing, pseudonyms, selectors, services
 from governance.consent.documents import validate_pdf
 from governance.consent.fhir import consent_resource
 from governance.consent.models import ConsentForm, ConsentRecord, ConsentWithdrawal
@@ -94,13 +94,31 @@ class WithdrawalSerializer(serializers.ModelSerializer):
         read_only_fields = ["recorded_at", "notified_grants"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": pseudonyms.MIN_LENGTH,
+        "maxLength": pseudonyms.MAX_LENGTH,
+        "pattern": f"^{pseudonyms.SHAPE}$",
+        "description": "A pseudonym, with a digit; never a name or an identity number.",
+    }
+)
+class PseudonymField(serializers.CharField):
+    """The shape of a pseudonym in the schema; `validate_pseudonym` also refuses what only
+    looks like one (an email, a national identity number, ...)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", pseudonyms.MAX_LENGTH)
+        super().__init__(validators=[validate_pseudonym], **kwargs)
+
+
 class ConsentRecordSerializer(serializers.ModelSerializer):
     dataset = serializers.PrimaryKeyRelatedField(queryset=Dataset.objects.all())
-    pseudonym = serializers.CharField(max_length=64, validators=[validate_pseudonym])
+    pseudonym = PseudonymField()
     form = serializers.PrimaryKeyRelatedField(
         queryset=ConsentForm.objects.exclude(state=ConsentForm.State.DRAFT)
     )
-    withdrawal = WithdrawalSerializer(read_only=True)
+    withdrawal = WithdrawalSerializer(read_only=True, allow_null=True)  # null until withdrawn
 
     class Meta:
         model = ConsentRecord
@@ -145,7 +163,7 @@ class ConsentFormViewSet(
 
     serializer_class = ConsentFormSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [JSONParser, MultiPartParser]  # multipart for the signed PDF, `document`
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:
@@ -204,7 +222,6 @@ class ConsentRecordViewSet(
 
     serializer_class = ConsentRecordSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[ConsentRecord]:
         qs = selectors.records_with_details(selectors.records_visible_to(self.request.user))
@@ -283,7 +300,10 @@ class ConsentRecordViewSet(
             )
         return Response(report.as_dict())
 
-    @extend_schema(responses={200: dict}, description="The record as an HL7 FHIR R5 Consent.")
+    @extend_schema(
+        responses={(200, "application/fhir+json"): dict},
+        description="The record as an HL7 FHIR R5 Consent.",
+    )
     @action(detail=True, methods=["get"])
     def fhir(self, request, pk=None):
         record = self.get_object()
@@ -291,7 +311,7 @@ class ConsentRecordViewSet(
 
     @extend_schema(
         parameters=[OpenApiParameter("dataset", int, required=True)],
-        responses={200: dict},
+        responses={(200, "application/fhir+json"): dict},
         description="Every record of a dataset as a FHIR R5 Bundle (collection), streamed.",
     )
     @action(detail=False, methods=["get"], url_path="fhir-bundle")

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 MIN_LENGTH = 4
 MAX_LENGTH = 64
 
-_ALLOWED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+SHAPE = r"[A-Za-z0-9][A-Za-z0-9._-]*"  # the API's schema says it too (consent/api.py)
+_ALLOWED = re.compile(SHAPE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE = re.compile(r"(\+|00)[\d\s().-]{7,}|\(?\d{2,4}\)?(?:[\s.-]\d{2,4}){2,4}")
 _DNI = re.compile(r"\d{8}[A-Z]")

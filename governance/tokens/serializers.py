@@ -25,6 +25,7 @@ class ServiceClientSerializer(serializers.ModelSerializer):
     redirect_uris = serializers.CharField(
         source="application.redirect_uris", read_only=True, help_text="Space-separated."
     )
+    webhook_url = serializers.URLField(read_only=True, allow_blank=True)  # "" without a webhook
     has_webhook_secret = serializers.SerializerMethodField()
     issued_today = serializers.IntegerField(
         read_only=True, help_text="Access tokens issued since midnight (portal time)."

@@ -63,7 +63,8 @@ def test_agreement_template_markdown_keeps_no_active_markup(payload):
 def test_text_typed_by_an_applicant_is_escaped_on_their_pages(client, chair, applicant):
     from tests.calls.factories import make_call, make_draft
 
-    payload = " ".join(PAYLOADS)
+    payload = " ".join(PAYLOADS[:4])  # the script, img, link and svg payloads fit a title
+    assert len(payload) <= 200
     proposal = make_draft(make_call(chair=chair), applicant, title=payload)
     client.force_login(applicant)
     for url in (f"/calls/proposals/{proposal.pk}/", "/calls/proposals/", "/dashboard/"):
