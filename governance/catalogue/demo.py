@@ -1,9 +1,11 @@
 """Demo catalogue (SPEC section 6): the holder's repository offers datasets across modalities and
 cancer types, each with a published statement; one is proprietary and federated only, one is
-disease-specific (breast cancer) and non-commercial. Datasets are found by persistent URL, so a
-second run changes nothing.
+disease-specific (breast cancer) and non-commercial. Five more holders in five countries offer 24
+datasets, registered for them by the coordination office (`demo_federation`). Datasets are found
+by persistent URL, so a second run changes nothing.
 
-Uses from the context: `org.repository`, `person.holder`. Puts `dataset.<slug>` for each dataset.
+Uses from the context: `org.repository`, `person.holder`, `person.admin`. Puts `dataset.<slug>`
+for each of the repository's datasets, and `org.<short name>` for each other holder.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from governance.accounts.models import Organisation
 from governance.catalogue import services
+from governance.catalogue.demo_federation import FEDERATION, Holder, Offer
 from governance.catalogue.duo import DuoVocabulary
 from governance.catalogue.models import (
     AccessCondition,
@@ -220,15 +224,86 @@ def seed(context: DemoContext) -> None:
             dataset = _create(spec, url, holder, repository, duo)
             context.tally("availability statements", True)
         context[f"dataset.{spec.slug}"] = dataset
+    _seed_federation(context, duo)
 
 
-def _create(spec: DemoDataset, url: str, holder, repository, duo: DuoVocabulary) -> Dataset:
+OPEN_LICENCE = {
+    "licence_name": "CC BY 4.0",
+    "licence_url": "https://creativecommons.org/licenses/by/4.0/",
+}
+# The parameters of the modifiers that take one, for the federation's offers.
+MODIFIER_PARAMETERS: dict[str, dict[str, Any]] = {
+    "TS": {"months": 36},
+    "GS": {"area": "European Union"},
+}
+
+
+def _seed_federation(context: DemoContext, duo: DuoVocabulary) -> None:
+    staff = context["person.admin"]
+    for holder, offers in FEDERATION.items():
+        organisation = _holder(context, holder)
+        for offer in offers:
+            spec = _as_demo_dataset(holder, offer)
+            url = f"https://data.{holder.domain}/datasets/{offer.slug}"
+            exists = Dataset.objects.filter(persistent_url=url).exists()
+            context.tally("datasets", not exists)
+            if not exists:
+                _create(spec, url, staff, organisation, duo)
+                context.tally("availability statements", True)
+
+
+def _holder(context: DemoContext, holder: Holder) -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(
+        name=holder.name,
+        defaults={
+            "short_name": holder.short_name,
+            "country": holder.country,
+            "provider_type": holder.provider_type,
+            "website": f"https://www.{holder.domain}",
+        },
+    )
+    context.tally("organisations", created)
+    context[f"org.{holder.short_name}"] = organisation
+    return organisation
+
+
+def _as_demo_dataset(holder: Holder, offer: Offer) -> DemoDataset:
+    return DemoDataset(
+        offer.slug,
+        {
+            "title": offer.title,
+            "description": offer.description,
+            "cancer_types": list(offer.cancer_types),
+            "modalities": list(offer.modalities),
+            "body_parts": list(offer.body_parts),
+            "subject_count": offer.subjects,
+            "study_count": offer.studies,
+            "source": offer.source,
+            "trial_sponsor": offer.trial_sponsor,
+            "industry_sponsored": offer.industry_sponsored,
+            "hosting": offer.hosting,
+            "has_radiation_reports": offer.dose_reports,
+        },
+        {
+            "access_rights": offer.access_rights,
+            "access_conditions": list(offer.conditions),
+            "permission": offer.permission,
+            "disease": offer.disease,
+            "access_committee_name": holder.committee,
+            "contact_email": f"dac@{holder.domain}",
+            **(OPEN_LICENCE if offer.access_rights == "public" else {}),
+        },
+        [(shorthand, MODIFIER_PARAMETERS.get(shorthand, {})) for shorthand in offer.modifiers],
+    )
+
+
+def _create(spec: DemoDataset, url: str, actor, custodian, duo: DuoVocabulary) -> Dataset:
     values = dict(spec.dataset)
     values["persistent_url"] = url
     values["cancer_types"] = list(CancerType.objects.filter(code__in=values["cancer_types"]))
     values["modalities"] = list(Modality.objects.filter(code__in=values["modalities"]))
     values["body_parts"] = list(BodyPart.objects.filter(code__in=values.get("body_parts", [])))
-    dataset = services.dataset_create(actor=holder, custodian=repository, data=values)
+    dataset = services.dataset_create(actor=actor, custodian=custodian, data=values)
 
     statement_values = dict(spec.statement)
     statement_values["access_conditions"] = list(
@@ -245,13 +320,11 @@ def _create(spec: DemoDataset, url: str, holder, repository, duo: DuoVocabulary)
         {"duo_term": DuoTerm.objects.get(pk=duo.id_of(shorthand)), **params}
         for shorthand, params in spec.modifiers
     ]
-    statement = services.statement_create_draft(
-        actor=holder, dataset=dataset, data=statement_values
-    )
-    services.statement_publish(actor=holder, statement=statement)
+    statement = services.statement_create_draft(actor=actor, dataset=dataset, data=statement_values)
+    services.statement_publish(actor=actor, statement=statement)
     if spec.draft_next_version:
         services.statement_create_draft(
-            actor=holder,
+            actor=actor,
             dataset=dataset,
             data={"embargo_until": None, "retention": f"until {datetime.date.today().year + 10}"},
         )
