@@ -67,6 +67,9 @@ class Cell:
 
     @property
     def agrees(self) -> bool:
+        # An allowed person's empty body may be refused (400), or the object's state (409).
+        if self.expected == ALLOWED and self.actual in (400, 409):
+            return True
         return self.actual == self.expected
 
     @property
@@ -150,9 +153,9 @@ def outcome(row: Row, response) -> int | str:
         if location.startswith(reverse("mfa_activate_totp")):
             return MFA
         return ALLOWED
-    if status < 300 or status in (400, 409):
-        return ALLOWED  # 400, 409: allowed, the (empty) body or the object's state is not
-    return status
+    if status < 300:
+        return ALLOWED
+    return status  # 400 and 409 count as allowed where allowed is expected (Cell.agrees)
 
 
 def run(rows: list[Row], known: dict[str, Route]) -> list[Cell]:
@@ -183,27 +186,39 @@ def problems(cells: list[Cell]) -> list[str]:
     return found
 
 
-def write_report(area: str, cells: list[Cell]) -> None:
-    """With AUTHZ_REPORT set (make authz-report), keep the cells for scripts/authz_report.py."""
+def _keep(key: str, value: object) -> None:
+    """With AUTHZ_REPORT set (make authz-report), keep `value` for scripts/authz_report.py."""
     target = os.environ.get("AUTHZ_REPORT")
     if not target:
         return
     data = json.loads(Path(target).read_text()) if os.path.exists(target) else {}
-    data[area] = [
-        {
-            "endpoint": cell.row.endpoint,
-            "method": cell.row.method,
-            "subject": cell.row.subject,
-            "persona": cell.persona,
-            "path": cell.path,
-            "expected": cell.expected,
-            "actual": cell.actual,
-            "disagrees": cell.persona in cell.row.disagrees,
-            "why": cell.row.why,
-        }
-        for cell in cells
-    ]
+    data[key] = value
     Path(target).write_text(json.dumps(data, indent=1))
+
+
+def write_coverage(endpoints: set[str], pending: list[str]) -> None:
+    _keep("coverage", {"endpoints": sorted(endpoints), "pending": pending})
+
+
+def write_report(area: str, cells: list[Cell]) -> None:
+    _keep(
+        f"area:{area}",
+        [
+            {
+                "endpoint": cell.row.endpoint,
+                "method": cell.row.method,
+                "subject": cell.row.subject,
+                "persona": cell.persona,
+                "path": cell.path,
+                "expected": cell.expected,
+                "actual": cell.actual,
+                "disagrees": cell.persona in cell.row.disagrees,
+                "why": cell.row.why,
+                "agrees": cell.agrees,
+            }
+            for cell in cells
+        ],
+    )
 
 
 __all__ = ["matrix"]

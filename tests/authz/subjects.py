@@ -41,6 +41,21 @@ def _onboarding_item():
     return _proposal(MOIR_ONBOARDING).onboarding_items.order_by("position").first()
 
 
+def _review_of(persona: str):
+    from governance.calls.models import Review
+
+    review = Review.objects.filter(
+        proposal=_proposal(LAFE_REVIEW), evaluator__email=f"{persona}@demo.example"
+    ).first()
+    return review or MISSING_ID
+
+
+def _conflict_of(persona: str):
+    from governance.calls.models import ConflictOfInterest
+
+    return ConflictOfInterest.objects.get(evaluator__email=f"{persona}@demo.example")
+
+
 # name -> (what it is, a function returning the object or the URL keyword arguments)
 SUBJECTS: dict[str, tuple[str, Callable[[], object]]] = {
     "missing": ("an id that exists nowhere", lambda: MISSING_ID),
@@ -60,6 +75,14 @@ SUBJECTS: dict[str, tuple[str, Callable[[], object]]] = {
     "decision.moir": (
         "the decision on the repository's proposal",
         lambda: {"pk": _decision().pk, "verb": "review"},
+    ),
+    "review.evaluator1": (
+        "evaluator1's review of La Fe's proposal under review",
+        lambda: _review_of("evaluator1"),
+    ),
+    "conflict.evaluator2": (
+        "evaluator2's declared conflict of interest with La Fe",
+        lambda: _conflict_of("evaluator2"),
     ),
     "onboarding.moir": ("an item of the repository's onboarding checklist", _onboarding_item),
 }
