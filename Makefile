@@ -23,7 +23,7 @@ SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: help install run serve test lint format check migrate demo worker beat bench messages clean \
-	security deploy-check audit fuzz
+	security deploy-check audit fuzz authz-report
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -125,6 +125,11 @@ audit: $(STAMP) ## pip-audit: known vulnerabilities in requirements.lock (needs 
 FUZZ_ARGS ?=
 fuzz: $(STAMP) ## Fuzz the API from outside with schemathesis; totals go to bench/results.json
 	$(PYTHON) scripts/fuzz.py $(FUZZ_ARGS)
+
+# The demo data, every page and API operation of tests/authz/matrix.py as every demo persona and a
+# visitor (the same run as the test), printed as personas x endpoints.
+authz-report: $(STAMP) ## Print the authorization matrix (personas x endpoints); totals to bench/results.json
+	@$(PYTHON) scripts/authz_report.py
 
 clean: ## Remove the venv, collected static files and caches (the database and var/ stay)
 	rm -rf $(VENV) staticfiles bench/tmp test-results .pytest_cache .mypy_cache .ruff_cache

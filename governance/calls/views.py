@@ -513,6 +513,10 @@ def _confirm_missing_reviews(request, *, call, gaps, keep) -> HttpResponse:
 @require_POST
 def decision_stage(request, pk: int):
     proposal = selectors.proposal_for(request.user, pk)
+    # Asked before the form, so that someone who may see the proposal but not decide on it is
+    # refused whatever they post (issue 15: the authorization matrix).
+    if not rules.may_chair(request.user, proposal.call):
+        raise PermissionDenied
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give the applicant a reason."))

@@ -26,6 +26,7 @@ class Route:
     path: str
     name: str  # namespace:name, or the route itself when the pattern is unnamed
     callback: object
+    params: tuple[str, ...] = ()  # the names of the path's parameters, in order
 
 
 def _fill(pattern) -> str | None:
@@ -42,20 +43,27 @@ def _fill(pattern) -> str | None:
     return None
 
 
+def _params(pattern) -> tuple[str, ...]:
+    if isinstance(pattern, RoutePattern):
+        return tuple(re.findall(r"<(?:\w+:)?(\w+)>", str(pattern._route)))
+    return ()
+
+
 def routes() -> list[Route]:
     found: list[Route] = []
 
-    def walk(patterns, prefix: str, namespace: str) -> None:
+    def walk(patterns, prefix: str, namespace: str, params: tuple[str, ...]) -> None:
         for entry in patterns:
             piece = _fill(entry.pattern)
             if piece is None:
                 continue
+            inner_params = params + _params(entry.pattern)
             if isinstance(entry, URLResolver):
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-                walk(entry.url_patterns, prefix + piece, inner)
+                walk(entry.url_patterns, prefix + piece, inner, inner_params)
             elif isinstance(entry, URLPattern):
                 name = f"{namespace}{entry.name}" if entry.name else prefix + piece
-                found.append(Route("/" + prefix + piece, name, entry.callback))
+                found.append(Route("/" + prefix + piece, name, entry.callback, inner_params))
 
-    walk(get_resolver().url_patterns, "", "")
+    walk(get_resolver().url_patterns, "", "", ())
     return found
