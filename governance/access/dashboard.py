@@ -10,6 +10,7 @@ from governance.access.models import AccessRequest
 from governance.access.rules import committee_ids_of
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 
 WAITING_NOTES: dict[str, str] = {
     AccessRequest.State.DRAFT: _("draft: check compatibility and submit it"),
@@ -102,3 +103,22 @@ def _chaired(person) -> frozenset[int]:
     from governance.access.rules import chaired_committee_ids_of
 
     return chaired_committee_ids_of(person)
+
+
+ACTIONABLE = (AccessRequest.State.DRAFT, AccessRequest.State.RETURNED)
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    """One area for the access context: a researcher's requests, a committee's reviews, or both
+    (the same pages)."""
+    sits = bool(committee_ids_of(person))
+    researcher = Role.RESEARCHER in roles
+    if not (researcher or sits or Role.STAFF in roles):
+        return []
+    waiting = 0
+    if researcher:
+        waiting += selectors.requests_of(person).filter(state__in=ACTIONABLE).count()
+    if sits:
+        waiting += selectors.items_awaiting(person).count()
+    label = _("Committee work") if sits and not researcher else _("Access requests")
+    return [Area(label, reverse("access:requests"), "access", waiting=waiting)]

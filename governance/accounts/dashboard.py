@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from governance.accounts import selectors
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 from governance.core.times import format_day
 
 SHOWN_ERASURE_REQUESTS = 5
@@ -138,3 +139,12 @@ def _staff_section() -> Section:
             Item(text=_("People"), url=reverse("accounts:people_list")),
         ],
     )
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    if not person.has_perm("accounts.view_audit"):
+        return []
+    return [
+        Area(_("Audit trail"), reverse("audit:list"), "audit"),
+        Area(_("Outbox"), reverse("notifications:outbox"), "notifications"),
+    ]

@@ -10,6 +10,7 @@ from governance.accounts.roles import Role
 from governance.agreements import selectors
 from governance.agreements.models import Grant
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 from governance.core.times import format_day, last_day
 
 
@@ -84,3 +85,16 @@ def _holder_section(person) -> Section:
             Item(_("Grants on your datasets"), reverse("agreements:grants")),
         ],
     )
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    if not roles & {Role.RESEARCHER, Role.DATA_HOLDER, Role.STAFF}:
+        return []
+    waiting = 0
+    if Role.RESEARCHER in roles:
+        waiting += selectors.agreements_to_sign(person).count()
+    if Role.DATA_HOLDER in roles:
+        waiting += selectors.agreements_to_countersign(person).count()
+    return [
+        Area(_("Agreements and grants"), reverse("agreements:list"), "agreements", waiting=waiting)
+    ]

@@ -4,12 +4,14 @@ onboarding evidence."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.calls import selectors
 from governance.calls.models import Proposal
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 
 
 def sections(person, roles: frozenset[str]) -> list[Section]:
@@ -96,3 +98,48 @@ def _applicant_orgs(person):
     from governance.calls.rules import applicant_organisation_ids
 
     return applicant_organisation_ids(person)
+
+
+PROPOSAL_PAGES = (
+    "proposals",
+    "proposal",
+    "proposal_start",
+    "proposal_edit",
+    "proposal_submit",
+    "proposal_withdraw",
+    "decision_stage",
+    "decision_letter",
+)
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    """Proposals for applicants and chairs; reviews for evaluators (the reviews app's pages)."""
+    result = []
+    if roles & {Role.APPLICANT, Role.CALL_CHAIR}:
+        waiting = 0
+        if Role.APPLICANT in roles:
+            # Drafts that can still be submitted; one past its deadline waits for nobody.
+            waiting = (
+                selectors.proposals_visible_to(person)
+                .filter(
+                    organisation_id__in=_applicant_orgs(person),
+                    state=Proposal.State.DRAFT,
+                    call__deadline__gt=timezone.now(),
+                )
+                .count()
+            )
+        result.append(
+            Area(
+                _("Proposals"),
+                reverse("calls:proposals"),
+                "calls",
+                waiting=waiting,
+                url_names=PROPOSAL_PAGES,
+            )
+        )
+    if Role.EVALUATOR in roles:
+        from governance.reviews.selectors import assignments_of
+
+        waiting = sum(1 for a in assignments_of(person) if a.review.state == "draft")
+        result.append(Area(_("Reviews"), reverse("reviews:mine"), "reviews", waiting=waiting))
+    return result

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from governance.accounts.roles import Role
 from governance.catalogue import selectors
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 
 
 def sections(person, roles: frozenset[str]) -> list[Section]:
@@ -42,5 +43,30 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                 Item(_("All your datasets"), reverse("catalogue:mine")),
                 Item(_("Register a dataset"), reverse("catalogue:dataset_create")),
             ],
+        )
+    ]
+
+
+# The holder's own pages; a dataset's page belongs to the public catalogue.
+HOLDER_PAGES = (
+    "mine",
+    "dataset_create",
+    "dataset_edit",
+    "statement_new",
+    "statement_edit",
+    "statement_publish",
+)
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    if Role.DATA_HOLDER not in roles:
+        return []
+    return [
+        Area(
+            _("Your datasets"),
+            reverse("catalogue:mine"),
+            "catalogue",
+            waiting=selectors.datasets_with_drafts(person).count(),
+            url_names=HOLDER_PAGES,
         )
     ]

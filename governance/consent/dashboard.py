@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from governance.accounts.roles import Role
 from governance.consent import selectors
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 from governance.core.times import format_day
 
 
@@ -71,3 +72,13 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             )
         )
     return result
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    # The same permissions as the consent pages: records for those who keep them, the
+    # aggregated figures for patient organisations.
+    if person.has_perm("consent.manage_records"):
+        return [Area(_("Consent records"), reverse("consent:overview"), "consent")]
+    if person.has_perm("consent.view_figures"):
+        return [Area(_("Consent figures"), reverse("consent:figures"), "consent")]
+    return []

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_from_path
+
+from governance.core import navigation
 
 
 def portal(request):
@@ -8,6 +11,12 @@ def portal(request):
         "PORTAL_BASE_URL": settings.PORTAL_BASE_URL,
         "request_id": getattr(request, "request_id", ""),
         "language_neutral_path": language_neutral_path(request),
+        # Computed once, and only when a template shows the header (JSON views never do).
+        "nav_areas": SimpleLazyObject(
+            lambda: navigation.areas_for(
+                getattr(request, "user", None), getattr(request, "resolver_match", None)
+            )
+        ),
     }
 
 

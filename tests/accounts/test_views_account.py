@@ -171,7 +171,7 @@ def test_erasure_page_requires_sign_in(client):
     assert client.get(reverse("accounts:erasure")).status_code == 302
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 9), (3, 9)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 12), (3, 12)])
 def test_profile_query_count(alice_client, alice, django_assert_num_queries, count, queries):
     for index in range(count):
         MembershipFactory(person=alice, role="researcher")
@@ -182,7 +182,7 @@ def test_profile_query_count(alice_client, alice, django_assert_num_queries, cou
     assert len(response.context["memberships"]) == count
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 7), (3, 7)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 8), (3, 8)])
 def test_erasure_page_query_count(
     alice_client, alice, staff, django_assert_num_queries, count, queries
 ):

@@ -195,7 +195,7 @@ def _agreements(count, password):
     return staff
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 8), (3, 8)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 9), (3, 9)])
 def test_agreement_list_query_count(client, django_assert_num_queries, password, count, queries):
     staff = _agreements(count, password)
     client_for(client, staff)
@@ -204,7 +204,7 @@ def test_agreement_list_query_count(client, django_assert_num_queries, password,
     assert response.content.decode().count("/agreements/") >= count
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 6), (3, 6)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 7), (3, 7)])
 def test_grant_list_query_count(client, django_assert_num_queries, password, count, queries):
     staff = _agreements(count, password)
     client_for(client, staff)

@@ -271,7 +271,7 @@ def test_my_datasets_query_count(client, holder, holder_org, django_assert_num_q
     client.force_login(holder)
     # session, user, roles, holder orgs, count, user and group permissions (nav), page,
     # 2 prefetches
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         response = client.get(reverse("catalogue:mine"))
     assert len(response.context["page"].object_list) == count
 

@@ -92,7 +92,7 @@ def test_dataset_page_query_count(
 
     # session, user, roles, holder orgs, dataset, counts, forms, chart, list count, the page's
     # two permission lookups (base.html), list page
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         response = client.get(reverse("consent:dataset", args=[dataset.pk]))
     assert response.context["page"].paginator.count == count
 
@@ -343,7 +343,7 @@ def test_overview_query_count(client, holder, holder_org, count, django_assert_n
     client.get(reverse("consent:overview"))
 
     # session, user, roles, holder orgs, datasets with counts, withdrawals, 2 permission lookups
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):
         response = client.get(reverse("consent:overview"))
     assert len(response.context["datasets"]) == count
 
@@ -358,7 +358,7 @@ def test_figures_page_query_count(
     client.get(reverse("consent:figures"))
 
     # session, user, roles, holder orgs, figures (3), quarters, forms (2), 2 permission lookups
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         response = client.get(reverse("consent:figures"))
     assert len(response.context["figures"]) == count
 

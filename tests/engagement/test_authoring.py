@@ -275,7 +275,7 @@ def test_event_list_query_count_for_staff(
     for index in range(count):
         event(title=f"Event {index}")
     # session, person, roles, the MFA check, events with their confirmed counts
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = manager_client.get(reverse("engagement:events"))
     assert len(response.context["events"]) == count
 
@@ -501,7 +501,7 @@ def test_policy_list_query_count(manager, manager_client, django_assert_num_quer
     for index in range(count):
         _published_version(manager, _document(manager, title=f"Policy {index}"))
     # session, person, roles, the MFA check, documents with their counts
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = manager_client.get(reverse("engagement:policies"))
     assert len(response.context["documents"]) == count
 
@@ -513,7 +513,7 @@ def test_policy_versions_query_count(manager, manager_client, django_assert_num_
         _published_version(manager, document)
     url = reverse("engagement:policy", args=[document.pk])
     # session, person, roles, the MFA check, document, versions with their counts
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = manager_client.get(url)
     assert len(response.context["versions"]) == count
 

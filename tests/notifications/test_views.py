@@ -40,7 +40,7 @@ def test_outbox_query_count_does_not_grow_with_emails(
 ):
     queue(count)
     # session, person, roles, TOTP, counts by state, count, page
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("notifications:outbox"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == count
