@@ -48,18 +48,24 @@ def sections_for(person, roles: frozenset[str]) -> list[Section]:
     return result
 
 
-def _contributions(person, roles: frozenset[str]) -> list[Section]:
-    result: list[Section] = []
+def dashboard_modules() -> list:
+    """The `dashboard` modules of the portal's apps, in INSTALLED_APPS order (not this one)."""
+    modules = []
     for config in apps.get_app_configs():
         # governance.core.dashboard is this module, not a contribution.
         if not config.name.startswith("governance.") or config.name == __package__:
             continue
         try:
-            module = import_module(f"{config.name}.dashboard")
+            modules.append(import_module(f"{config.name}.dashboard"))
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.dashboard":
                 raise
-            continue
+    return modules
+
+
+def _contributions(person, roles: frozenset[str]) -> list[Section]:
+    result: list[Section] = []
+    for module in dashboard_modules():
         result.extend(module.sections(person, roles))
     return result
 

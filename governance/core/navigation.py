@@ -9,13 +9,12 @@ the dashboard, then these, in the order of INSTALLED_APPS; no role is tested in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from governance.accounts.selectors import roles_of
+from governance.core.dashboard import dashboard_modules
 
 
 @dataclass
@@ -56,15 +55,7 @@ def areas_for(person, resolver_match=None) -> list[Area]:
 
 def _contributions(person, roles: frozenset[str]) -> list[Area]:
     result: list[Area] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("governance.") or config.name == __package__:
-            continue
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-            continue
+    for module in dashboard_modules():
         if hasattr(module, "areas"):
             result.extend(module.areas(person, roles))
     return result
