@@ -126,7 +126,7 @@ FUZZ_ARGS ?=
 fuzz: $(STAMP) ## Fuzz the API from outside with schemathesis; totals go to bench/results.json
 	$(PYTHON) scripts/fuzz.py $(FUZZ_ARGS)
 
-# The demo data, every page and API operation of tests/authz/matrix.py as every demo persona and a
+# The demo data, every page and API operation of tests/authz/areas/ as every demo persona and a
 # visitor (the same run as the test), printed as personas x endpoints.
 authz-report: $(STAMP) ## Print the authorization matrix (personas x endpoints); totals to bench/results.json
 	@$(PYTHON) scripts/authz_report.py

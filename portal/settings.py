@@ -422,7 +422,7 @@ REST_FRAMEWORK = {
         "governance.accounts.authentication.PersonalTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["governance.api.permissions.RulesPermission"],
     # The API takes JSON: a form encoding cannot say null, nor nest a list of objects, so the
     # same body would mean something else. Operations that take a file add multipart themselves.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -14,8 +14,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from governance.accounts.models import User
-from tests.authz import matrix, subjects
-from tests.authz.matrix import ALLOWED, ANONYMOUS, LOGIN, MFA, PERSONAS, Row
+from tests.authz import subjects
+from tests.authz.table import ALLOWED, ANONYMOUS, LOGIN, MFA, PERSONAS, Row
 from tests.security.urls import Route, routes
 
 API_PREFIX = "/api/v1/"
@@ -219,6 +219,3 @@ def write_report(area: str, cells: list[Cell]) -> None:
             for cell in cells
         ],
     )
-
-
-__all__ = ["matrix"]

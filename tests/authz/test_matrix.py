@@ -1,4 +1,4 @@
-"""The authorization matrix (tests/authz/matrix.py) against every page and API operation.
+"""The authorization matrix (tests/authz/areas/) against every page and API operation.
 
 The endpoints come from the URLconf and the OpenAPI schema: one missing from the table, or a
 row naming an endpoint that no longer exists, fails. Each area seeds the demo data once and asks
@@ -28,7 +28,7 @@ def test_every_endpoint_has_a_row():
     runner.write_coverage(pages | operations, pending)
     missing = sorted(e for e in (pages | operations) - in_table if not _pending(e))
     stale = sorted(in_table - pages - operations)
-    assert not missing, "endpoints without a row in tests/authz/matrix.py:\n" + "\n".join(missing)
+    assert not missing, "endpoints without a row in tests/authz/areas/:\n" + "\n".join(missing)
     assert not stale, "rows naming endpoints that no longer exist:\n" + "\n".join(stale)
 
 

@@ -1,0 +1,86 @@
+"""The one permission class of the API: it asks the apps' rules, nothing else checks roles.
+
+A viewset names, per action, the rule (a `rules` permission, `"calls.configure_call"`) that the
+person must pass, or one of two markers:
+
+    action_rules = {
+        "list": ANYONE,                      # visitors too; the queryset says what they see
+        "retrieve": ANYONE,
+        "create": "calls.create_call",       # asked without an object, before the body is read
+        "update": "calls.configure_call",    # asked with the object, after the queryset found it
+        "submit": "calls.submit_proposal",
+        "mine": SIGNED_IN,                   # any signed-in person; the queryset narrows
+    }
+
+Which objects a person may see at all is the queryset's (one selector per aggregate): an object
+outside it is 404, so ids leak nothing. A rule refused on a visible object is 403, and a visitor
+refused anything is 401. The rule is asked before the body is validated, so that a person
+without the right never learns from a 400 what the body should have held.
+
+An action missing from `action_rules` is a configuration error, so that a new action cannot
+escape the rules; `tests/api/test_permissions.py` checks every viewset of the router. The class
+is the API's default (`DEFAULT_PERMISSION_CLASSES`): a viewset lists no permission classes.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+ANYONE = "anyone"
+SIGNED_IN = "signed-in"
+
+
+def _signed_in(request) -> bool:
+    return bool(request.user and request.user.is_authenticated)
+
+
+class RulesPermission(BasePermission):
+    message = _("You may not do this.")
+
+    def _rule(self, view) -> str | None:
+        declared = getattr(view, "action_rules", None)
+        if declared is None:
+            # Until every viewset declares its rules (issue 15): signed-in, as before.
+            return SIGNED_IN
+        if not hasattr(view, "action"):
+            # A plain APIView names its rules by HTTP method ("get", "post").
+            return declared.get(view.request.method.lower()) or SIGNED_IN
+        action = view.action
+        if action is None:  # a method the viewset does not offer: 405 follows
+            return None
+        if action not in declared:
+            raise ImproperlyConfigured(
+                f"{type(view).__name__}.action_rules names no rule for the {action!r} action"
+            )
+        return declared[action]
+
+    def has_permission(self, request, view) -> bool:
+        rule = self._rule(view)
+        if rule is None or rule == ANYONE:
+            return True
+        if not _signed_in(request):
+            return False
+        if rule == SIGNED_IN or getattr(view, "detail", False):
+            return True  # the object's rule is asked in has_object_permission
+        return request.user.has_perm(rule)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        rule = self._rule(view)
+        if rule is None or rule in (ANYONE, SIGNED_IN):
+            return True
+        return request.user.has_perm(rule, obj)
+
+
+def allowed_actions(person, obj, action_rules: dict[str, str]) -> list[str]:
+    """The actions of `action_rules` whose rule the person passes on `obj` (for pages and API)."""
+
+    def passes(rule: str) -> bool:
+        if rule == ANYONE:
+            return True
+        if rule == SIGNED_IN:
+            return person.is_authenticated
+        return person.has_perm(rule, obj)
+
+    return [action for action, rule in action_rules.items() if passes(rule)]

@@ -1,0 +1,213 @@
+"""Calls, proposals and reviews: the pages of `calls:` and `reviews:` and their API."""
+
+from __future__ import annotations
+
+from tests.authz.table import (
+    PUBLIC,
+    SIGNED_IN,
+    STAFF,
+    VALIDATES_FIRST,
+    WRITE_NARROWER,
+    api,
+    page,
+    validates_first,
+    who,
+)
+
+PREFIXES = (
+    "calls:",
+    "reviews:",
+    *(
+        f"{method} /api/v1/{resource}/"
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        for resource in ("calls", "proposals", "reviews", "conflicts")
+    ),
+)
+
+CHAIRS = who("chair", "admin")
+# A call's management pages are invisible to whoever does not chair it (404, STYLE: ids leak
+# nothing); its public page is not.
+CHAIR_ONLY = {"denied": 404}
+HOLDER_OWN_PROPOSAL = (
+    "The holder wrote the repository's 2024 proposal but holds no applicant role: the code "
+    "shows proposals to the applicants of the organisation only, while the rules (SPEC 2: "
+    "'sees only its own') let the author see it."
+)
+LAFE_REVIEW_READERS = who("applicant", "evaluator1", "chair", "admin")
+
+CALLS = [
+    page("calls:list", PUBLIC),
+    page("calls:call_create", CHAIRS),
+    page("calls:subscribe", PUBLIC, "POST"),
+    page("calls:subscription_confirm", (), subject="token.unknown", denied=404, anonymous=404),
+    page("calls:unsubscribe", (), subject="token.unknown", denied=404, anonymous=404),
+    page("calls:call", PUBLIC, subject="call.open"),
+    page("calls:call_edit", CHAIRS, subject="call.open", **CHAIR_ONLY),
+    page("calls:dashboard", CHAIRS, subject="call.open", **CHAIR_ONLY),
+    # SPEC 2: applicants draft and submit proposals; other roles cannot apply.
+    page("calls:proposal_start", who("applicant"), subject="call.open"),
+    page("calls:decisions", CHAIRS, subject="call.closed", **CHAIR_ONLY),
+    page("calls:decisions_release", CHAIRS, "POST", subject="call.closed", **CHAIR_ONLY),
+    page("calls:decision_act", CHAIRS, "POST", subject="decision.moir", **CHAIR_ONLY),
+    page("calls:proposals", SIGNED_IN),
+    page("calls:proposal", LAFE_REVIEW_READERS, subject="proposal.lafe_review", denied=404),
+    # Both evaluators reviewed the repository's 2024 proposal.
+    page(
+        "calls:proposal",
+        who("holder", "evaluator1", "evaluator2", "chair", "admin"),
+        subject="proposal.moir",
+        denied=404,
+        disagrees={"holder": 404},
+        why=HOLDER_OWN_PROPOSAL,
+    ),
+    # A draft: its author's organisation and staff (who administer everything) only.
+    page("calls:proposal", who("applicant", "admin"), subject="proposal.lafe_draft", denied=404),
+    page("calls:proposal_edit", who("applicant"), subject="proposal.lafe_draft", denied=404),
+    page(
+        "calls:proposal_submit", who("applicant"), "POST", subject="proposal.lafe_draft", denied=404
+    ),
+    page(
+        "calls:proposal_withdraw",
+        who("applicant"),
+        "POST",
+        subject="proposal.lafe_review",
+        denied=404,
+    ),
+    page(
+        "calls:decision_stage",
+        CHAIRS,
+        "POST",
+        subject="proposal.lafe_review",
+        denied={"*": 404, "applicant": 403, "evaluator1": 403},
+    ),
+    page(
+        "calls:decision_letter",
+        who("holder", "chair", "admin"),
+        subject="proposal.moir",
+        denied=404,
+        disagrees={"holder": 404},
+        why=HOLDER_OWN_PROPOSAL,
+    ),
+    page("calls:attachment", (), subject="missing", denied=404),
+    page(
+        "calls:onboarding_submit",
+        who("holder"),
+        "POST",
+        subject="onboarding.moir",
+        denied=404,
+        disagrees={"holder": 404},
+        why=HOLDER_OWN_PROPOSAL,
+    ),
+    page("calls:onboarding_review", STAFF, "POST", subject="onboarding.moir", denied=404),
+]
+
+REVIEWS = [
+    page("reviews:mine", who("evaluator1", "evaluator2")),
+    page("reviews:conflicts", who("evaluator1", "evaluator2")),
+    page("reviews:review", who("evaluator1"), subject="proposal.lafe_review", denied=404),
+    page("reviews:assign", CHAIRS, subject="call.open", **CHAIR_ONLY),
+    page("reviews:ranking", CHAIRS, subject="call.open", **CHAIR_ONLY),
+]
+
+# The API: the visitor gets 401 unless the row is public; an object one may not see is 404, an
+# action on a visible object one may not take is 403.
+CALLS_API = [
+    api("GET /api/v1/calls/", PUBLIC),
+    api("POST /api/v1/calls/", CHAIRS, disagrees=validates_first(CHAIRS), why=VALIDATES_FIRST),
+    api("GET /api/v1/calls/{id}/", PUBLIC, "call.open"),
+    api(
+        "PUT /api/v1/calls/{id}/",
+        CHAIRS,
+        "call.open",
+        disagrees=validates_first(CHAIRS),
+        why=VALIDATES_FIRST,
+    ),
+    api(
+        "PATCH /api/v1/calls/{id}/",
+        CHAIRS,
+        "call.open",
+        disagrees=validates_first(CHAIRS, 404),
+        why=WRITE_NARROWER,
+    ),
+    api("GET /api/v1/proposals/", SIGNED_IN),
+    api(
+        "POST /api/v1/proposals/",
+        who("applicant"),
+        disagrees=validates_first(who("applicant")),
+        why=VALIDATES_FIRST,
+    ),
+    api("GET /api/v1/proposals/{id}/", LAFE_REVIEW_READERS, "proposal.lafe_review", denied=404),
+    api(
+        "GET /api/v1/proposals/{id}/",
+        who("holder", "evaluator1", "evaluator2", "chair", "admin"),
+        "proposal.moir",
+        denied=404,
+        disagrees={"holder": 404},
+        why=HOLDER_OWN_PROPOSAL,
+    ),
+    # Staff see drafts (403 then), others do not (404).
+    api(
+        "PUT /api/v1/proposals/{id}/",
+        who("applicant"),
+        "proposal.lafe_draft",
+        denied={"*": 404, "admin": 403},
+        disagrees={"admin": 400},
+        why=VALIDATES_FIRST,
+    ),
+    api("PATCH /api/v1/proposals/{id}/", who("applicant"), "proposal.lafe_draft", denied=404),
+    api(
+        "POST /api/v1/proposals/{id}/attachments/",
+        who("applicant"),
+        "proposal.lafe_draft",
+        denied={"*": 404, "admin": 403},
+        disagrees=validates_first(who("applicant")),
+        why=VALIDATES_FIRST,
+    ),
+    api(
+        "POST /api/v1/proposals/{id}/decide/",
+        CHAIRS,
+        "proposal.lafe_review",
+        denied={"*": 404, "applicant": 403, "evaluator1": 403},
+    ),
+    api(
+        "GET /api/v1/proposals/{id}/decision-letter/",
+        who("holder", "chair", "admin"),
+        "proposal.moir",
+        denied=404,
+        disagrees={"holder": 404},
+        why=HOLDER_OWN_PROPOSAL,
+    ),
+    api("POST /api/v1/proposals/{id}/submit/", who("applicant"), "proposal.lafe_draft", denied=404),
+    api(
+        "POST /api/v1/proposals/{id}/withdraw/",
+        who("applicant"),
+        "proposal.lafe_review",
+        denied=404,
+    ),
+    api("GET /api/v1/reviews/", SIGNED_IN),
+    api(
+        "GET /api/v1/reviews/{id}/",
+        who("evaluator1", "chair", "admin"),
+        "review.evaluator1",
+        denied=404,
+    ),
+    api("PUT /api/v1/reviews/{id}/", who("evaluator1"), "review.evaluator1", denied=404),
+    api("PATCH /api/v1/reviews/{id}/", who("evaluator1"), "review.evaluator1", denied=404),
+    api("POST /api/v1/reviews/{id}/submit/", who("evaluator1"), "review.evaluator1", denied=404),
+    api("GET /api/v1/conflicts/", SIGNED_IN),
+    api(
+        "POST /api/v1/conflicts/",
+        who("evaluator1", "evaluator2"),
+        disagrees=validates_first(who("evaluator1", "evaluator2")),
+        why=VALIDATES_FIRST,
+    ),
+    # A declaration is the evaluator's; the chair sees its effect (the assignment is blocked).
+    api(
+        "GET /api/v1/conflicts/{id}/",
+        who("evaluator2", "admin"),
+        "conflict.evaluator2",
+        denied=404,
+    ),
+]
+
+ROWS = [*CALLS, *REVIEWS, *CALLS_API]

@@ -1,0 +1,101 @@
+"""How a row of the authorization matrix reads: who may reach an endpoint, on which object.
+
+One row per endpoint (and per object, where the answer depends on whose object it is). A page is
+keyed by its URL name, an API operation by `METHOD /api/v1/path/{id}/` as the OpenAPI schema
+spells it. Each row says which demo object fills the path (`tests/authz/subjects.py`), which
+personas are allowed, and what the others get:
+
+- `allow`: persona names (`PUBLIC` for everyone, the anonymous visitor too; `SIGNED_IN` for every
+  persona);
+- `denied`: what a persona outside `allow` gets (404 when the object must stay invisible, 403
+  when it may be seen but not acted on), or a dict persona -> outcome with `"*"` as the default;
+- `anonymous`: the visitor's outcome; by default a redirect to sign-in for pages and 401 for the
+  API.
+
+The outcomes are derived from the governance rules (SPEC section 2, the roles), not from what the
+code does. Where the code disagrees and the fix is not made yet, `disagrees` records the cells
+(persona -> what the code answers) with the reason; the test fails if such a cell starts to agree,
+so that the marker is removed with the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PERSONAS = (
+    "admin",
+    "applicant",
+    "evaluator1",
+    "evaluator2",
+    "chair",
+    "holder",
+    "committee",
+    "researcher",
+    "patientorg",
+)
+ANONYMOUS = "anonymous"
+PUBLIC = frozenset({*PERSONAS, ANONYMOUS})
+SIGNED_IN = frozenset(PERSONAS)
+STAFF = frozenset({"admin"})
+
+ALLOWED = "allowed"
+LOGIN = "login"  # a redirect to the sign-in page
+MFA = "mfa"  # a redirect to the second-factor setup
+
+
+def who(*names: str) -> frozenset[str]:
+    unknown = set(names) - set(PERSONAS)
+    assert not unknown, f"not demo personas: {unknown}"
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str  # a page's URL name or "METHOD /api/v1/..."
+    allow: frozenset[str]
+    method: str = "GET"
+    subject: str | None = None  # fills the path parameters (subjects.SUBJECTS)
+    denied: int | str | dict = 403
+    anonymous: int | str | None = None
+    disagrees: dict[str, int | str] = field(default_factory=dict)
+    why: str = ""
+
+    @property
+    def is_api(self) -> bool:
+        return self.endpoint.startswith("/api/") or " /api/" in self.endpoint
+
+    def expected(self, persona: str) -> int | str:
+        if persona in self.allow:
+            return ALLOWED
+        if persona == ANONYMOUS:
+            if self.anonymous is not None:
+                return self.anonymous
+            return 401 if self.is_api else LOGIN
+        if isinstance(self.denied, dict):
+            return self.denied.get(persona, self.denied.get("*", 403))
+        return self.denied
+
+
+def page(name: str, allow, method: str = "GET", subject: str | None = None, **kw) -> Row:
+    return Row(name, frozenset(allow), method=method, subject=subject, **kw)
+
+
+def api(operation: str, allow, subject: str | None = None, **kw) -> Row:
+    method, _, _ = operation.partition(" ")
+    return Row(operation, frozenset(allow), method=method, subject=subject, **kw)
+
+
+VALIDATES_FIRST = (
+    "The operation validates the body before it asks whether the person may act: with the "
+    "matrix's empty body a person without the right gets 400 instead of 403/404 (the rules "
+    "must be asked first, issue 15 point 1: one DRF permission class asking the rules)."
+)
+WRITE_NARROWER = (
+    "The object is public, but the write operation's queryset is narrower than the read's: "
+    "404 instead of 403 for a visible object."
+)
+
+
+def validates_first(allow, code: int = 400) -> dict[str, int | str]:
+    """`disagrees` for every persona outside `allow` that gets `code` instead of refusal."""
+    return {persona: code for persona in PERSONAS if persona not in allow}
