@@ -23,7 +23,7 @@ SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: help install run serve test lint format check migrate demo worker beat bench messages clean \
-	security deploy-check audit fuzz authz-report
+	security deploy-check audit fuzz authz-report messages-check
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -98,6 +98,9 @@ messages: $(STAMP) ## Update the Spanish translation catalogue and compile it
 	$(DEV) $(MANAGE) makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*' \
 		--ignore 'bench/*' --ignore 'tests/*' --no-obsolete
 	$(DEV) $(MANAGE) compilemessages --locale es --ignore '.venv/*'
+
+messages-check: $(STAMP) ## Count untranslated and fuzzy messages per language; fail if any, or if the catalogues lag the code
+	$(DEV) $(PYTHON) scripts/check_messages.py --up-to-date
 
 # bandit runs on the project's own Python, so that it parses the 3.12+ syntax. Its "nosec
 # encountered, but no failed test" warnings are dropped: bandit repeats a line's nosec for every

@@ -4,6 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from governance.accounts import views as accounts_views
 from governance.api.errors import not_found as api_not_found
 from governance.core import views as core_views
 
@@ -14,7 +15,7 @@ admin.site.site_header = "Governance portal administration"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("api/v1/", include("governance.api.urls")),
     path("django-admin/", admin.site.urls),
     # OAuth 2.0 / OIDC protocol endpoints and /.well-known/ documents: never language-prefixed.

@@ -84,6 +84,7 @@ def export(person: User) -> dict[str, Any]:
             "id": person.pk,
             "email": person.email,
             "full_name": person.full_name,
+            "language": person.language,
             "date_joined": _when(person.date_joined),
             "last_login": _when(person.last_login),
             "is_active": person.is_active,

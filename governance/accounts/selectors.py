@@ -175,3 +175,8 @@ def pending_erasure_requests() -> QuerySet[ErasureRequest]:
         .select_related("person")
         .order_by("requested_at")
     )
+
+
+def language_of(email: str) -> str:
+    """The language a person at this address chose, or "" (then the portal's default)."""
+    return User.objects.filter(email__iexact=email).values_list("language", flat=True).first() or ""

@@ -77,6 +77,25 @@ def person_update_profile(*, person: User, actor: User, full_name: str) -> User:
     return person
 
 
+def person_set_language(*, person: User, language: str) -> User:
+    """Keep the language the person chose: their emails and letters are written in it."""
+    if language not in dict(settings.LANGUAGES):
+        raise PortalError(_("Choose one of the portal's languages."))
+    if person.language == language:
+        return person
+    person.language = language
+    person.save(update_fields=["language"])
+    record(
+        actor=person,
+        action="person.profile_changed",
+        object_type="accounts.user",
+        object_id=person.pk,
+        object_repr=person_repr(person),
+        after={"changed": ["language"], "language": language},
+    )
+    return person
+
+
 # Personal API tokens
 
 

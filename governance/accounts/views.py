@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -55,6 +57,16 @@ def _profile_context(request, **overrides) -> dict:
     }
     context.update(overrides)
     return context
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's own view, and the choice kept on a signed-in account."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.person_set_language(person=request.user, language=language)
+    return response
 
 
 @login_required

@@ -16,7 +16,9 @@ def render_letter(decision: Decision) -> bytes:
     from weasyprint import HTML
 
     proposal = decision.proposal
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the language the applicant chose, whoever releases the decision.
+    author = proposal.created_by
+    with translation.override((author and author.language) or settings.LANGUAGE_CODE):
         html = render_to_string(
             "calls/letter.html",
             {

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from governance.accounts.selectors import language_of
 from governance.audit.services import record
 from governance.core.errors import InvalidTransition, NotPermitted
 from governance.notifications.models import EMAIL_STATES, WITHHELD_BODY, OutboundEmail
@@ -42,13 +43,16 @@ def send_email(
     """Render `templates/emails/<template>{_subject.txt,.txt,.html}` and queue the email.
 
     `template` is like "accounts/erasure_completed"; the HTML part is optional. The email is
-    rendered in `language`, the recipient's language; without one, in the portal's default
-    language (not the language of whoever triggered it). `sensitive` marks emails that carry a
+    rendered in `language`; without one, in the language the recipient chose on their account
+    (one recipient), else in the portal's default language (never the language of whoever
+    triggered it). `sensitive` marks emails that carry a
     one-time link or code: staff never see their text. `forget_recipient` (the confirmation of
     an erasure) also removes the address once the email is delivered. Call it inside the
     transaction that makes the change the email announces; it is delivered only once that
     transaction commits.
     """
+    if not language and isinstance(to, str):
+        language = language_of(to)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, body_text, body_html = render_email(template=template, context=context)

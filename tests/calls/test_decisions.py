@@ -3,7 +3,7 @@ import subprocess
 import pytest
 
 from governance.calls import services
-from governance.calls.letters import letter_of
+from governance.calls.letters import letter_of, render_letter
 from governance.calls.models import Decision, OnboardingItem, Proposal
 from governance.core.errors import ConcurrentChange, InvalidTransition, NotPermitted, PortalError
 from governance.notifications.models import OutboundEmail
@@ -155,3 +155,17 @@ def test_withdraw_after_released_decision_refused(chair, proposal, applicant):
 
     with pytest.raises(InvalidTransition):
         services.proposal_withdraw(actor=applicant, proposal=proposal)
+
+
+def test_decision_letter_is_in_the_applicants_language_whoever_releases_it(
+    call, applicant, chair, evaluator1, evaluator2, tmp_path
+):
+    applicant.language = "es"
+    applicant.save(update_fields=["language"])
+    proposal = make_under_review(call, applicant, chair, [evaluator1, evaluator2])
+
+    decision = _release(chair, proposal)
+    text = pdf_text(render_letter(decision), tmp_path)
+
+    assert "Decisión sobre su propuesta" in text
+    assert "Resultado: Aceptada" in text
