@@ -13,29 +13,25 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.accounts import forms, selectors, services
 from governance.accounts.models import ApiToken, ErasureRequest, Membership, Organisation, User
 from governance.accounts.roles import Role
+from governance.api.permissions import SIGNED_IN
 
 # Permissions
 
 
-class StaffWrites(permissions.IsAuthenticated):
-    """Anyone signed in reads; only staff change (the viewset names the permission)."""
+class StaffWritesMessage:
+    """A refused write says that only staff change this (the rules are asked by RulesPermission)."""
 
-    message = _("Only staff can change this.")
-    code = "permission_denied"
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return request.user.has_perm(view.write_permission)
+    def permission_denied(self, request, message=None, code=None):
+        super().permission_denied(
+            request, message=_("Only staff can change this."), code="permission_denied"
+        )
 
 
 # Serializers
@@ -194,6 +190,7 @@ class ErasureDecisionSerializer(serializers.Serializer):
 
 
 class OrganisationViewSet(
+    StaffWritesMessage,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -203,8 +200,13 @@ class OrganisationViewSet(
     """Organisations (member sites, companies, patient organisations); staff add and edit."""
 
     serializer_class = OrganisationSerializer
-    permission_classes = [StaffWrites]
-    write_permission = "accounts.manage_organisations"
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": "accounts.manage_organisations",
+        "update": "accounts.manage_organisations",
+        "partial_update": "accounts.manage_organisations",
+    }
     filterset_class = forms.OrganisationFilter
     ordering_fields = ["name", "country", "provider_type", "created_at"]
     queryset = Organisation.objects.all()
@@ -221,6 +223,7 @@ class OrganisationViewSet(
 
 
 class MembershipViewSet(
+    StaffWritesMessage,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -230,8 +233,12 @@ class MembershipViewSet(
     """Roles: a person in an organisation. Staff see and change all; others see their own."""
 
     serializer_class = MembershipSerializer
-    permission_classes = [StaffWrites]
-    write_permission = "accounts.manage_memberships"
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": "accounts.manage_memberships",
+        "destroy": "accounts.manage_memberships",
+    }
     filterset_class = forms.MembershipFilter
     ordering_fields = ["created_at", "role"]
     queryset = Membership.objects.none()  # for the schema; requests use get_queryset
@@ -276,6 +283,13 @@ class PersonViewSet(
     ordering_fields = ["email", "date_joined"]
     queryset = User.objects.none()  # for the schema; requests use get_queryset
     http_method_names = ["get", "patch", "head", "options"]
+    # The queryset is the person alone (staff: everyone); the service asks who may rename.
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "update": SIGNED_IN,
+        "partial_update": SIGNED_IN,
+    }
 
     def get_queryset(self):
         user = self.request.user
@@ -305,6 +319,7 @@ class MeViewSet(viewsets.ViewSet):
     """The signed-in person: profile, roles and second-factor status; and their data export."""
 
     schema = _OneObjectSchema()
+    action_rules = {"list": SIGNED_IN, "export": SIGNED_IN}
 
     @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
     def list(self, request):
@@ -332,6 +347,12 @@ class ApiTokenViewSet(
     """Your personal API tokens. The secret is in the creation response only."""
 
     serializer_class = ApiTokenSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": SIGNED_IN,
+        "revoke": "accounts.revoke_api_token",
+    }
     ordering_fields = ["created_at", "expires_at"]
     queryset = ApiToken.objects.none()  # for the schema; requests use get_queryset
 
@@ -374,6 +395,13 @@ class ErasureRequestViewSet(
     """Requests to be erased. A person files and reads their own; staff complete or refuse."""
 
     serializer_class = ErasureRequestSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": SIGNED_IN,
+        "complete": "accounts.decide_erasure",
+        "refuse": "accounts.decide_erasure",
+    }
     filterset_class = forms.ErasureRequestFilter
     ordering_fields = ["requested_at"]
     queryset = ErasureRequest.objects.none()  # for the schema; requests use get_queryset
@@ -389,20 +417,22 @@ class ErasureRequestViewSet(
     @extend_schema(request=ErasureDecisionSerializer, responses=ErasureRequestSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
+        erasure_request = self.get_object()  # the rule first, then the body
         data = ErasureDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         erasure_request = services.erasure_request_complete(
-            erasure_request=self.get_object(), actor=request.user, note=data.validated_data["note"]
+            erasure_request=erasure_request, actor=request.user, note=data.validated_data["note"]
         )
         return Response(self.get_serializer(erasure_request).data)
 
     @extend_schema(request=ErasureDecisionSerializer, responses=ErasureRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
+        erasure_request = self.get_object()  # the rule first, then the body
         data = ErasureDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         erasure_request = services.erasure_request_refuse(
-            erasure_request=self.get_object(), actor=request.user, note=data.validated_data["note"]
+            erasure_request=erasure_request, actor=request.user, note=data.validated_data["note"]
         )
         return Response(self.get_serializer(erasure_request).data)
 

@@ -5,8 +5,9 @@ event, whether it exists or not, so ids leak nothing.
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 
+from governance.api.permissions import SIGNED_IN
 from governance.audit import selectors
 from governance.audit.forms import AuditEventFilter
 from governance.audit.models import AuditEvent
@@ -41,23 +42,21 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CanReadAuditTrail(permissions.BasePermission):
-    message = _("Only portal staff may read the audit trail.")
-
-    def has_permission(self, request, view) -> bool:
-        # Single events are hidden by the queryset instead (404), so ids leak nothing.
-        return view.action != "list" or request.user.has_perm("accounts.view_audit")
-
-
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     """Every recorded change, newest first. Filter like the staff page; order by `sequence` or
     `at` (prefix `-` for descending)."""
 
     serializer_class = AuditEventSerializer
-    permission_classes = [permissions.IsAuthenticated, CanReadAuditTrail]
+    # Single events are hidden by the queryset instead (404), so ids leak nothing.
+    action_rules = {"list": "accounts.view_audit", "retrieve": SIGNED_IN}
     filterset_class = AuditEventFilter
     ordering_fields = ["sequence", "at"]
     ordering = ["-sequence"]
+
+    def permission_denied(self, request, message=None, code=None):
+        super().permission_denied(
+            request, message=_("Only portal staff may read the audit trail."), code=code
+        )
 
     def get_queryset(self):
         if not self.request.user.has_perm("accounts.view_audit"):
