@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +17,7 @@ from governance.catalogue import selectors, services
 from governance.catalogue.contradictions import contradictions
 from governance.catalogue.forms import DatasetForm, ModifierFormSet, StatementForm, modifier_initial
 from governance.catalogue.plain import describe
-from governance.catalogue.selectors import FACET_LABELS
+from governance.catalogue.selectors import Facet, SearchFilters
 from governance.core.charts import bar_chart
 from governance.core.errors import PortalError
 
@@ -25,6 +29,7 @@ def search(request):
     filters = selectors.filters_from(request.GET)
     result = selectors.search_datasets(filters)
     page = Paginator(result.datasets, PAGE_SIZE).get_page(request.GET.get("page"))
+    chips = filter_chips(request.GET, filters, result.facets)
     return render(
         request,
         "catalogue/search.html",
@@ -32,9 +37,51 @@ def search(request):
             "filters": filters,
             "facets": result.facets,
             "page": page,
-            "any_filter": any(filters.selected(name) for name in FACET_LABELS) or filters.query,
+            "chips": chips,
+            "any_filter": bool(chips),
         },
     )
+
+
+@dataclass
+class FilterChip:
+    """One chosen filter, and the same search without it."""
+
+    facet: str
+    value: str
+    url: str
+
+
+def filter_chips(params, filters: SearchFilters, facets: list[Facet]) -> list[FilterChip]:
+    chips = []
+    if filters.query:
+        chips.append(FilterChip(_("Words"), f"“{filters.query}”", _search_without(params, "q")))
+    for facet in facets:
+        for value in facet.values:
+            if value.selected:
+                chips.append(
+                    FilterChip(
+                        facet.label, value.label, _search_without(params, facet.name, value.value)
+                    )
+                )
+    return chips
+
+
+def _search_without(params, name: str, value: str | None = None) -> str:
+    """The catalogue URL of `params` without one value of `name` (all of them if None)."""
+    query = QueryDict(mutable=True)
+    for key in params:
+        if key == "page":
+            continue
+        kept = [
+            kept
+            for kept in params.getlist(key)
+            if kept and not (key == name and (value is None or kept[:60] == value))
+        ]
+        if kept:
+            query.setlist(key, kept)
+    encoded = query.urlencode()
+    return reverse("catalogue:search") + (f"?{encoded}" if encoded else "")
 
 
 @require_GET

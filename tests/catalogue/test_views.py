@@ -347,3 +347,46 @@ def test_nav_shows_catalogue_to_visitors(client):
     response = client.get(reverse("core:home"))
 
     assert reverse("catalogue:search") in response.content.decode()
+
+
+def test_catalogue_search_shows_a_chip_per_chosen_filter_linking_to_the_search_without_it(client):
+    published(DatasetFactory(title="Breast MRI cohort"))
+
+    response = client.get(
+        reverse("catalogue:search"),
+        {"q": "breast", "modalities": ["MR", "CT"], "hosting": "central", "page": "2"},
+    )
+
+    html = response.content.decode()
+    chips = {(chip.facet, chip.value): chip.url for chip in response.context["chips"]}
+    search = reverse("catalogue:search")
+    assert chips == {
+        ("Words", "“breast”"): f"{search}?modalities=MR&modalities=CT&hosting=central",
+        ("Imaging modality", "Magnetic resonance imaging (MRI)"): (
+            f"{search}?q=breast&modalities=CT&hosting=central"
+        ),
+        ("Imaging modality", "CT"): (f"{search}?q=breast&modalities=MR&hosting=central"),
+        ("Hosting", "Central atlas (anonymised)"): f"{search}?q=breast&modalities=MR&modalities=CT",
+    }
+    assert (
+        '<span class="visually-hidden">Remove filter: </span>'
+        '<span class="chip-facet">Imaging modality</span> Magnetic resonance imaging (MRI)'
+    ) in html
+    assert f'href="{search}?q=breast&amp;modalities=CT&amp;hosting=central"' in html
+    assert "Clear all filters" in html
+
+
+def test_catalogue_search_removing_the_last_chip_leads_to_the_plain_search(client):
+    response = client.get(reverse("catalogue:search"), {"modalities": "MR", "q": ""})
+
+    [chip] = response.context["chips"]
+    assert chip.url == reverse("catalogue:search")
+    assert "Filters <span" in response.content.decode()
+
+
+def test_catalogue_search_without_filters_shows_no_chips(client):
+    response = client.get(reverse("catalogue:search"))
+
+    assert response.context["chips"] == []
+    assert "Chosen filters" not in response.content.decode()
+    assert "Clear all filters" not in response.content.decode()
