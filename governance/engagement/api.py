@@ -180,14 +180,10 @@ class SurveyViewSet(
     def results(self, request, pk=None):
         """Counts per question; staff see everything, others published results with small
         groups suppressed."""
-        from governance.accounts.selectors import is_portal_staff
-
         survey = _survey_or_404(pk)
-        staff = is_portal_staff(request.user)
-        if not staff and survey.state != Survey.State.RESULTS_PUBLISHED:
-            from django.http import Http404
-
+        if not request.user.has_perm("engagement.see_results", survey):
             raise Http404
+        staff = request.user.has_perm("engagement.see_every_answer", survey)
         results = survey_results(survey, public=not staff)
         return Response(
             {
@@ -669,8 +665,8 @@ class EventViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Published events; staff create and change events (times with an offset, or read as
-    Brussels time). 400 codes: `ends_before_start`, `starts_in_past`,
+    """Published events (staff: every event); staff create and change events (times with an
+    offset, or read as Brussels time). 400 codes: `ends_before_start`, `starts_in_past`,
     `capacity_below_confirmed`."""
 
     serializer_class = EventSerializer
@@ -682,12 +678,10 @@ class EventViewSet(
         return [IsAuthenticated()]
 
     def get_queryset(self):
-        if self.action == "partial_update":
-            events = (
-                Event.objects.all() if is_portal_staff(self.request.user) else Event.objects.none()
-            )
-        else:
-            events = Event.objects.filter(is_published=True)
+        # The same events as the pages (selectors.event_for): staff see the unpublished ones.
+        events = selectors.events_visible_to(self.request.user)
+        if self.action == "partial_update" and not is_portal_staff(self.request.user):
+            events = events.none()
         return selectors.with_confirmed(events).order_by("starts_at")
 
     def perform_create(self, serializer):

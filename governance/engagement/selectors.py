@@ -339,9 +339,15 @@ def event_for_staff(person, pk: int) -> Event:
     return event
 
 
+def events_visible_to(person) -> QuerySet[Event]:
+    """Staff see every event (they edit the unpublished ones); others the published ones."""
+    if is_portal_staff(person):
+        return Event.objects.all()
+    return Event.objects.filter(is_published=True)
+
+
 def event_for(person, pk: int) -> Event:
-    qs = Event.objects.all() if is_portal_staff(person) else Event.objects.filter(is_published=True)
-    event = qs.filter(pk=pk).first()
+    event = events_visible_to(person).filter(pk=pk).first()
     if event is None:
         raise Http404
     return event

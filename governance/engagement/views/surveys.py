@@ -471,14 +471,26 @@ def survey_invitations(request, pk: int):
 
 
 def _results_survey(request, pk: int) -> tuple[Survey, bool]:
+    """The survey whose results the person may see (404 otherwise), and whether they see the
+    public (suppressed) version; staff may ask for it with `?view=public`."""
     survey = Survey.objects.filter(pk=pk).first()
-    if survey is None:
+    if survey is None or not request.user.has_perm("engagement.see_results", survey):
         raise Http404
-    if is_portal_staff(request.user):
+    if request.user.has_perm("engagement.see_every_answer", survey):
         return survey, request.GET.get("view") == "public"
-    if survey.state == Survey.State.RESULTS_PUBLISHED:
-        return survey, True
-    raise Http404
+    return survey, True
+
+
+def _every_answer_survey(request, pk: int) -> Survey:
+    """The survey whose every answer (free text, exports) the person may read; 404 otherwise."""
+    survey = Survey.objects.filter(pk=pk).first()
+    person = request.user
+    if survey is None or not (
+        person.has_perm("engagement.see_results", survey)
+        and person.has_perm("engagement.see_every_answer", survey)
+    ):
+        raise Http404
+    return survey
 
 
 @require_GET
@@ -494,8 +506,7 @@ def survey_results_page(request, pk: int):
 @login_required
 @require_GET
 def survey_text_answers(request, pk: int, question_pk: int):
-    _staff_only(request)
-    survey = selectors.survey_for_staff(request.user, pk)
+    survey = _every_answer_survey(request, pk)
     question = survey.questions.filter(pk=question_pk).first()
     if question is None:
         raise Http404
@@ -515,8 +526,7 @@ def survey_text_answers(request, pk: int, question_pk: int):
 @login_required
 @require_GET
 def survey_export(request, pk: int, fmt: str):
-    _staff_only(request)
-    survey = selectors.survey_for_staff(request.user, pk)
+    survey = _every_answer_survey(request, pk)
     if fmt == "csv":
         return exports.responses_csv(survey)
     if fmt == "xlsx":
