@@ -110,12 +110,15 @@ def test_holder_publishes_a_statement_and_visitor_reads_it_in_plain_words(
     try:
         visit(visitor, "/catalogue/")
         expect(visitor.get_by_role("button", name="Sign out")).to_have_count(0)
+        # Each filter applies as soon as it is chosen (the page reloads with it).
         cancer_types = visitor.get_by_role("group", name="Cancer type")
-        cancer_types.get_by_label(re.compile("Neuroblastoma")).check()
-        visitor.get_by_role("group", name="Hosting").get_by_label(
-            re.compile("Federated only")
-        ).check()
-        visitor.get_by_role("button", name="Apply filters").click()
+        with visitor.expect_navigation():
+            cancer_types.get_by_label(re.compile("Neuroblastoma")).check()
+        check_page(visitor)
+        with visitor.expect_navigation():
+            visitor.get_by_role("group", name="Hosting").get_by_label(
+                re.compile("Federated only")
+            ).check()
         check_page(visitor)
         results = visitor.get_by_role("region", name=re.compile(r"^\d+ datasets?$"))
         card = results.get_by_role("listitem").filter(has_text=TITLE)
