@@ -38,6 +38,15 @@ class StaffWrites(permissions.IsAuthenticated):
         return request.user.has_perm(view.write_permission)
 
 
+class PublicReadsStaffWrites(StaffWrites):
+    """Anyone reads, visitors too (public data, SPEC 2: participating sites); only staff change."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return super().has_permission(request, view)
+
+
 # Serializers
 
 
@@ -200,10 +209,11 @@ class OrganisationViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Organisations (member sites, companies, patient organisations); staff add and edit."""
+    """Organisations (member sites, companies, patient organisations): public, as the
+    participating sites page is; staff add and edit."""
 
     serializer_class = OrganisationSerializer
-    permission_classes = [StaffWrites]
+    permission_classes = [PublicReadsStaffWrites]
     write_permission = "accounts.manage_organisations"
     filterset_class = forms.OrganisationFilter
     ordering_fields = ["name", "country", "provider_type", "created_at"]
