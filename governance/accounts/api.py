@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from governance.accounts import forms, selectors, services
 from governance.accounts.models import ApiToken, ErasureRequest, Membership, Organisation, User
 from governance.accounts.roles import Role
-from governance.api.permissions import SIGNED_IN
+from governance.api.permissions import ANYONE, SIGNED_IN
 
 # Permissions
 
@@ -197,12 +197,14 @@ class OrganisationViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Organisations (member sites, companies, patient organisations); staff add and edit."""
+    """Organisations (member sites, companies, patient organisations): public, as the
+    participating sites page is; staff add and edit."""
 
     serializer_class = OrganisationSerializer
+    # Public, as on /catalogue/sites/: visitors read the organisations; staff change them.
     action_rules = {
-        "list": SIGNED_IN,
-        "retrieve": SIGNED_IN,
+        "list": ANYONE,
+        "retrieve": ANYONE,
         "create": "accounts.manage_organisations",
         "update": "accounts.manage_organisations",
         "partial_update": "accounts.manage_organisations",

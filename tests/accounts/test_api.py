@@ -173,8 +173,19 @@ def test_organisations_filter_by_country_and_provider_type(alice_api):
     assert response.status_code == 400
 
 
-def test_organisations_anonymous_is_401(api):
-    assert api.get("/api/v1/organisations/").status_code == 401
+def test_organisations_are_public_as_the_sites_page_is(api, organisation):
+    response = api.get("/api/v1/organisations/")
+    assert response.status_code == 200
+    assert [o["name"] for o in response.json()["results"]] == [organisation.name]
+    assert api.get(f"/api/v1/organisations/{organisation.pk}/").status_code == 200
+    assert api.get("/api/v1/organisations/987654321/").status_code == 404
+
+
+def test_organisation_writes_by_visitors_are_401(api, organisation):
+    body = {"name": "X", "country": "IT", "provider_type": "other"}
+    assert api.post("/api/v1/organisations/", body).status_code == 401
+    assert api.patch(f"/api/v1/organisations/{organisation.pk}/", body).status_code == 401
+    assert not Organisation.objects.filter(name="X").exists()
 
 
 def test_organisation_create_by_staff(staff_api):
