@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from governance.agreements import selectors, services
 from governance.agreements.models import Agreement, AgreementSignature, Grant
 from governance.agreements.views import client_ip
+from governance.api.permissions import SIGNED_IN
 
 
 class SignatureSerializer(serializers.ModelSerializer):
@@ -140,6 +141,14 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Data-use agreements the caller is a party to or decided on (staff: all)."""
 
     serializer_class = AgreementSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "pdf": SIGNED_IN,
+        "sign": "agreements.sign",
+        "terminate": "agreements.terminate",
+        "amend": "agreements.amend",
+    }
 
     def get_queryset(self) -> QuerySet[Agreement]:
         qs = selectors.with_agreement_details(
@@ -291,6 +300,7 @@ class GrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """Grants: the caller's own, those on their datasets or of their committees (staff: all)."""
 
     serializer_class = GrantSerializer
+    action_rules = {"list": SIGNED_IN, "retrieve": SIGNED_IN, "revoke": "agreements.revoke_grant"}
 
     def get_queryset(self) -> QuerySet[Grant]:
         qs = selectors.with_grant_details(selectors.grants_visible_to(self.request.user))

@@ -7,6 +7,8 @@ it decided; staff see everything. Objects outside that are 404 to the person.
 
 from __future__ import annotations
 
+import rules
+
 from governance.access.models import CommitteeMember
 from governance.accounts.roles import Role
 from governance.accounts.selectors import is_portal_staff, organisations_of
@@ -63,3 +65,14 @@ def may_revoke(person, grant) -> bool:
     return is_portal_staff(person) or (
         grant.committee_id is not None and grant.committee_id in committee_ids(person)
     )
+
+
+# The actions, as the API's RulesPermission and the pages ask them (the state is the machine's).
+rules.add_perm(
+    "agreements.sign",
+    rules.predicate(lambda person, agreement: is_researcher_of(person, agreement))
+    | rules.predicate(lambda person, agreement: is_signatory_of(person, agreement)),
+)
+rules.add_perm("agreements.terminate", rules.predicate(may_terminate))
+rules.add_perm("agreements.amend", rules.predicate(may_amend))
+rules.add_perm("agreements.revoke_grant", rules.predicate(may_revoke))

@@ -6,6 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,12 @@ from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
 
 PAGE_SIZE = 25
+
+
+def _require(request, permission: str, obj) -> None:
+    """The rule before the form: a person without the right learns nothing from its errors."""
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied
 
 
 def client_ip(request) -> str | None:
@@ -105,6 +112,7 @@ def agreement_pdf(request, pk: int):
 @require_POST
 def agreement_sign(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
+    _require(request, "agreements.sign", agreement)
     form = SignForm(request.POST, with_code=has_totp(request.user))
     if form.is_valid():
         try:
@@ -195,9 +203,10 @@ def _confirm_revocation(request, grant, reason: str):
 @require_POST
 def agreement_terminate(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
+    _require(request, "agreements.terminate", agreement)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        if not is_confirmed(request) and rules.may_terminate(request.user, agreement):
+        if not is_confirmed(request):
             return _confirm_termination(request, agreement, form.cleaned_data["reason"])
         try:
             services.agreement_terminate(
@@ -219,6 +228,7 @@ def agreement_terminate(request, pk: int):
 @login_required
 def agreement_amend(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
+    _require(request, "agreements.amend", agreement)
     form = AmendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,9 +294,10 @@ def grant_detail(request, pk: int):
 @require_POST
 def grant_revoke(request, pk: int):
     grant = selectors.grant_for(request.user, pk)
+    _require(request, "agreements.revoke_grant", grant)
     form = ReasonForm(request.POST)
     if form.is_valid():
-        if not is_confirmed(request) and rules.may_revoke(request.user, grant):
+        if not is_confirmed(request):
             return _confirm_revocation(request, grant, form.cleaned_data["reason"])
         try:
             services.grant_revoke(
