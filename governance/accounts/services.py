@@ -66,15 +66,19 @@ def person_update_profile(*, person: User, actor: User, full_name: str) -> User:
         return person
     person.full_name = full_name
     person.save(update_fields=["full_name"])
+    _record_profile_change(person, actor=actor, after={"changed": ["full_name"]})
+    return person
+
+
+def _record_profile_change(person: User, *, actor: User, after: dict) -> None:
     record(
         actor=actor,
         action="person.profile_changed",
         object_type="accounts.user",
         object_id=person.pk,
         object_repr=person_repr(person),
-        after={"changed": ["full_name"]},
+        after=after,
     )
-    return person
 
 
 def person_set_language(*, person: User, language: str) -> User:
@@ -85,13 +89,8 @@ def person_set_language(*, person: User, language: str) -> User:
         return person
     person.language = language
     person.save(update_fields=["language"])
-    record(
-        actor=person,
-        action="person.profile_changed",
-        object_type="accounts.user",
-        object_id=person.pk,
-        object_repr=person_repr(person),
-        after={"changed": ["language"], "language": language},
+    _record_profile_change(
+        person, actor=person, after={"changed": ["language"], "language": language}
     )
     return person
 

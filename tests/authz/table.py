@@ -76,6 +76,12 @@ class Row:
         return self.denied
 
 
+def api_prefixes(*resources: str) -> tuple[str, ...]:
+    """The `PREFIXES` of an area that owns these API resources, under every method."""
+    methods = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    return tuple(f"{method} /api/v1/{resource}/" for method in methods for resource in resources)
+
+
 def page(name: str, allow, method: str = "GET", subject: str | None = None, **kw) -> Row:
     return Row(name, frozenset(allow), method=method, subject=subject, **kw)
 

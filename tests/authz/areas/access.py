@@ -10,15 +10,21 @@ of granted access is public.
 
 from __future__ import annotations
 
-from tests.authz.table import PUBLIC, SIGNED_IN, STAFF, VALIDATES_FIRST, api, page, who
+from tests.authz.table import (
+    PUBLIC,
+    SIGNED_IN,
+    STAFF,
+    VALIDATES_FIRST,
+    api,
+    api_prefixes,
+    page,
+    validates_first,
+    who,
+)
 
 PREFIXES = (
     "access:",
-    *(
-        f"{method} /api/v1/{resource}/"
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        for resource in ("access-requests", "committees")
-    ),
+    *api_prefixes("access-requests", "committees"),
 )
 
 PENDING = "Automated liver-metastasis detection in colorectal cancer CT"
@@ -162,16 +168,8 @@ API = [
     api(
         "POST /api/v1/access-requests/",
         who("researcher"),
-        **body_first(
-            "admin",
-            "applicant",
-            "evaluator1",
-            "evaluator2",
-            "chair",
-            "holder",
-            "committee",
-            "patientorg",
-        ),
+        disagrees=validates_first(who("researcher")),
+        why=VALIDATES_FIRST,
     ),
     api("GET /api/v1/access-requests/{id}/", READERS, "request.pending", denied=404),
     api(

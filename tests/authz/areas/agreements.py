@@ -10,15 +10,11 @@ deciding committee revoke a grant.
 
 from __future__ import annotations
 
-from tests.authz.table import SIGNED_IN, STAFF, api, page, who
+from tests.authz.table import SIGNED_IN, STAFF, api, api_prefixes, page, who
 
 PREFIXES = (
     "agreements:",
-    *(
-        f"{method} /api/v1/{resource}/"
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        for resource in ("agreements", "grants")
-    ),
+    *api_prefixes("agreements", "grants"),
 )
 
 APPROVED = "Lung nodule malignancy prediction with deep learning"

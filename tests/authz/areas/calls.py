@@ -9,6 +9,7 @@ from tests.authz.table import (
     VALIDATES_FIRST,
     WRITE_NARROWER,
     api,
+    api_prefixes,
     page,
     validates_first,
     who,
@@ -17,11 +18,7 @@ from tests.authz.table import (
 PREFIXES = (
     "calls:",
     "reviews:",
-    *(
-        f"{method} /api/v1/{resource}/"
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        for resource in ("calls", "proposals", "reviews", "conflicts")
-    ),
+    *api_prefixes("calls", "proposals", "reviews", "conflicts"),
 )
 
 CHAIRS = who("chair", "admin")

@@ -8,6 +8,7 @@ from tests.authz.table import (
     VALIDATES_FIRST,
     WRITE_NARROWER,
     api,
+    api_prefixes,
     page,
     validates_first,
     who,
@@ -15,11 +16,7 @@ from tests.authz.table import (
 
 PREFIXES = (
     "catalogue:",
-    *(
-        f"{method} /api/v1/{resource}/"
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        for resource in ("datasets", "statements", "organisations")
-    ),
+    *api_prefixes("datasets", "statements", "organisations"),
 )
 
 MOIR_BREAST = "Breast cancer screening and staging: MRI, mammography and ultrasound"

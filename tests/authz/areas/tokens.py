@@ -10,21 +10,13 @@ protocol's own 400), whoever is signed in; the discovery documents and the keys 
 
 from __future__ import annotations
 
-from tests.authz.table import PUBLIC, SIGNED_IN, STAFF, api, page
+from tests.authz.table import PUBLIC, SIGNED_IN, STAFF, api, api_prefixes, page
 
 PREFIXES = (
     "tokens:",
     "oauth2_provider:",
-    *(
-        f"{method} /api/v1/{resource}/"
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        for resource in (
-            "api-tokens",
-            "service-clients",
-            "service-tokens",
-            "service-authorisations",
-            "ga4gh",
-        )
+    *api_prefixes(
+        "api-tokens", "service-clients", "service-tokens", "service-authorisations", "ga4gh"
     ),
 )
 
