@@ -26,7 +26,7 @@ PREFIXES = (
     *(
         f"{method} /api/v1/{resource}/"
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        for resource in ("me", "people", "memberships", "audit-events")
+        for resource in ("me", "people", "memberships", "audit-events", "erasure-requests")
     ),
 )
 
@@ -70,7 +70,20 @@ def _first_event_id():
     return AuditEvent.objects.order_by("sequence").first()
 
 
+def _erasure_request_of(persona: str):
+    from governance.accounts import selectors, services
+
+    person = _person(persona)
+    return selectors.open_erasure_request_of(person) or services.erasure_request_create(
+        person=person, reason="Leaving the field."
+    )
+
+
 SUBJECTS = {
+    "erasure.applicant": (
+        "the applicant's open request to be erased (made for the matrix; the demo has none)",
+        lambda: _erasure_request_of("applicant"),
+    ),
     "organisation.lafe": ("the applicant's organisation, La Fe", lambda: _organisation(LAFE)),
     "membership.applicant": (
         "the applicant's membership of La Fe",
@@ -94,7 +107,7 @@ ACCOUNT = [
     page("accounts:data_export", SIGNED_IN, "POST"),
     page("accounts:erasure", SIGNED_IN),
     page("accounts:erasure_request_list", STAFF, **STAFF_ONLY),
-    page("accounts:erasure_request_detail", (), subject="missing", denied=404),
+    page("accounts:erasure_request_detail", STAFF, subject="erasure.applicant", **STAFF_ONLY),
     page("accounts:people_list", STAFF, **STAFF_ONLY),
     page("accounts:organisation_list", STAFF, **STAFF_ONLY),
     page("accounts:organisation_create", STAFF, **STAFF_ONLY),
@@ -203,6 +216,24 @@ API = [
         denied={"*": 404, "applicant": 403},
     ),
     # The trail exists for everyone signed in (403 on the list); one event stays hidden (404).
+    # A person files and follows their own request; staff decide. Another's is invisible.
+    api("GET /api/v1/erasure-requests/", SIGNED_IN),
+    api("POST /api/v1/erasure-requests/", SIGNED_IN),
+    api(
+        "GET /api/v1/erasure-requests/{id}/",
+        who("applicant", "admin"),
+        "erasure.applicant",
+        denied=404,
+    ),
+    *(
+        api(
+            f"POST /api/v1/erasure-requests/{{id}}/{verb}/",
+            STAFF,
+            "erasure.applicant",
+            denied={"*": 404, "applicant": 403},
+        )
+        for verb in ("complete", "refuse")
+    ),
     api("GET /api/v1/audit-events/", STAFF),
     api("GET /api/v1/audit-events/{id}/", STAFF, "event.first_id", denied=404),
 ]
