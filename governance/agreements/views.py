@@ -27,13 +27,14 @@ from governance.agreements.models import Agreement
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
+from governance.core.permissions import may
 
 PAGE_SIZE = 25
 
 
 def _require(request, permission: str, obj) -> None:
     """The rule before the form: a person without the right learns nothing from its errors."""
-    if not request.user.has_perm(permission, obj):
+    if not may(request.user, permission, obj):
         raise PermissionDenied
 
 

@@ -30,6 +30,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
+from governance.core.permissions import may
+
 ANYONE = "anyone"
 SIGNED_IN = "signed-in"
 
@@ -66,13 +68,13 @@ class RulesPermission(BasePermission):
             return False
         if rule == SIGNED_IN or getattr(view, "detail", False):
             return True  # the object's rule is asked in has_object_permission
-        return request.user.has_perm(rule)
+        return may(request.user, rule)
 
     def has_object_permission(self, request, view, obj) -> bool:
         rule = self._rule(view)
         if rule is None or rule in (ANYONE, SIGNED_IN):
             return True
-        return request.user.has_perm(rule, obj)
+        return may(request.user, rule, obj)
 
 
 def allowed_actions(person, obj, action_rules: dict[str, str]) -> list[str]:
@@ -83,6 +85,6 @@ def allowed_actions(person, obj, action_rules: dict[str, str]) -> list[str]:
             return True
         if rule == SIGNED_IN:
             return person.is_authenticated
-        return person.has_perm(rule, obj)
+        return may(person, rule, obj)
 
     return [action for action, rule in action_rules.items() if passes(rule)]

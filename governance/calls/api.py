@@ -13,14 +13,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
+from governance.api.permissions import ANYONE, SIGNED_IN
 from governance.calls import rules, selectors, services
 from governance.calls.letters import letter_of
 from governance.calls.models import Call, Criterion, Decision, Proposal, Question, Track
-from governance.core.errors import NotPermitted
 
 
 class CallQuestionSerializer(serializers.ModelSerializer):
@@ -101,11 +100,13 @@ class CallViewSet(
     """Open calls. Published ones are public; staff and call chairs create and configure."""
 
     serializer_class = CallSerializer
-
-    def get_permissions(self):
-        if self.action in {"list", "retrieve"}:
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "create": "calls.create_call",
+        "update": "calls.configure_call",
+        "partial_update": "calls.configure_call",
+    }
 
     def get_queryset(self) -> QuerySet[Call]:
         return (
@@ -218,6 +219,18 @@ class ProposalViewSet(
     those assigned to them without a conflict (evaluators)."""
 
     serializer_class = ProposalSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": "calls.apply",
+        "update": "calls.edit_proposal",
+        "partial_update": "calls.edit_proposal",
+        "submit": "calls.edit_proposal",
+        "withdraw": "calls.edit_proposal",
+        "attachments": "calls.edit_proposal",
+        "decide": "calls.decide",
+        "decision_letter": "calls.read_decision_letter",
+    }
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:
@@ -235,9 +248,13 @@ class ProposalViewSet(
         return qs.order_by("-updated_at", "pk")
 
     def get_object(self):
-        return selectors.proposal_for(self.request.user, int(self.kwargs["pk"]))
+        proposal = selectors.proposal_for(self.request.user, int(self.kwargs["pk"]))
+        self.check_object_permissions(self.request, proposal)  # the action's rule, before the body
+        return proposal
 
     def _own(self) -> Proposal:
+        """The proposal to draft or submit: visible, the rule passed, and one's own."""
+        self.get_object()
         return selectors.own_proposal_for(self.request.user, int(self.kwargs["pk"]))
 
     def perform_create(self, serializer):
@@ -292,8 +309,6 @@ class ProposalViewSet(
         """Stage a decision (chairs). 409 `concurrent_change` if another chair staged one first,
         `invalid_transition` if the proposal cannot get this outcome from its state."""
         proposal = self.get_object()
-        if not rules.may_chair(request.user, proposal.call):
-            raise NotPermitted("Only the call's chairs decide.")
         body = ProposalDecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.decision_stage(actor=request.user, proposal=proposal, **body.validated_data)
@@ -304,10 +319,7 @@ class ProposalViewSet(
     def decision_letter(self, request, pk=None):
         proposal = self.get_object()
         decision = selectors.released_decision(proposal)
-        allowed = rules.is_applicant_of(request.user, proposal) or rules.may_chair(
-            request.user, proposal.call
-        )
-        if decision is None or not allowed:
+        if decision is None:
             return Response(
                 {"detail": "No decision was released for this proposal yet.", "code": "not_found"},
                 status=404,

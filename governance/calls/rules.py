@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import rules
+
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_role, is_portal_staff, organisations_of
 
@@ -69,3 +71,21 @@ def is_applicant_of(person, proposal) -> bool:
 
 def is_evaluator(person) -> bool:
     return has_role(person, Role.EVALUATOR)
+
+
+def may_decide(person, proposal) -> bool:
+    return may_chair(person, proposal.call)
+
+
+def may_read_decision_letter(person, proposal) -> bool:
+    return is_applicant_of(person, proposal) or may_chair(person, proposal.call)
+
+
+# The actions, as the API's RulesPermission and the pages ask them (the state is the machine's:
+# a submitted proposal is no longer edited, a past deadline refuses a submission, 409).
+rules.add_perm("calls.create_call", rules.predicate(lambda person: may_create_calls(person)))
+rules.add_perm("calls.configure_call", rules.predicate(may_chair))
+rules.add_perm("calls.apply", rules.predicate(lambda person: may_apply(person)))
+rules.add_perm("calls.edit_proposal", rules.predicate(is_applicant_of))
+rules.add_perm("calls.decide", rules.predicate(may_decide))
+rules.add_perm("calls.read_decision_letter", rules.predicate(may_read_decision_letter))

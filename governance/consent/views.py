@@ -27,13 +27,14 @@ from governance.consent.plain import permitted_uses
 from governance.consent.rules import holder_organisation_ids
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
+from governance.core.permissions import may
 
 PAGE_SIZE = 50
 
 
 def _require(request, permission: str, obj=None) -> None:
     # Pages a person has no business on are as unknown to them as a missing page.
-    if not request.user.has_perm(permission, obj):
+    if not may(request.user, permission, obj):
         raise Http404
 
 
