@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from governance.accounts.selectors import is_portal_staff
+from governance.api.permissions import ANYONE, SIGNED_IN
 from governance.engagement import questions, selectors, services
 from governance.engagement.models import (
     CONSULTATION_MACHINE,
@@ -671,17 +672,19 @@ class EventViewSet(
 
     serializer_class = EventSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "create": "engagement.change_event",
+        "update": "engagement.change_event",  # not offered (PATCH only): 405 first
+        "partial_update": "engagement.change_event",
+        "register": SIGNED_IN,
+        "cancel": SIGNED_IN,
+    }
 
     def get_queryset(self):
         # The same events as the pages (selectors.event_for): staff see the unpublished ones.
         events = selectors.events_visible_to(self.request.user)
-        if self.action == "partial_update" and not is_portal_staff(self.request.user):
-            events = events.none()
         return selectors.with_confirmed(events).order_by("starts_at")
 
     def perform_create(self, serializer):
@@ -695,14 +698,14 @@ class EventViewSet(
         serializer.instance = selectors.with_confirmed(Event.objects.filter(pk=event.pk)).get()
 
     @extend_schema(request=None, responses={200: RegistrationSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
         """Register; when the event is full the registration is `waitlisted`."""
         registration = services.event_register(person=request.user, event=self.get_object())
         return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(request=None, responses={200: RegistrationSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         event = self.get_object()
         registration = selectors.registration_of(request.user, event)

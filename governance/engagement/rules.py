@@ -27,3 +27,5 @@ def results_published(person, survey) -> bool:
 rules.add_perm("engagement.see_results", is_staff | results_published)
 # The results without suppression, the free-text answers and the exports of every response.
 rules.add_perm("engagement.see_every_answer", is_staff)
+# Planning and changing events (the pages' event form and the API's create and update).
+rules.add_perm("engagement.change_event", is_staff)
