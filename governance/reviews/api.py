@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
 from governance.accounts.selectors import is_portal_staff
+from governance.api.permissions import SIGNED_IN
 from governance.calls.models import ConflictOfInterest, Proposal, Review
 from governance.calls.selectors import proposals_visible_to
 from governance.reviews import selectors, services
@@ -58,6 +59,13 @@ class ReviewViewSet(
     (or when the call does not hide them); chairs see every review of their calls."""
 
     serializer_class = ReviewSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "update": "reviews.score_proposal",
+        "partial_update": "reviews.score_proposal",
+        "submit": "reviews.score_proposal",
+    }
 
     def get_queryset(self) -> QuerySet[Review]:
         qs = selectors.reviews_visible_to(self.request.user).order_by("proposal_id", "pk")
@@ -116,6 +124,11 @@ class ConflictViewSet(
     """Conflicts of interest: evaluators declare and read their own; staff read every one."""
 
     serializer_class = ConflictSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": "reviews.declare_conflict",
+    }
 
     def get_queryset(self) -> QuerySet[ConflictOfInterest]:
         qs = ConflictOfInterest.objects.all()

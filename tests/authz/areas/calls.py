@@ -97,6 +97,9 @@ CALLS = [
     page("calls:onboarding_review", STAFF, "POST", subject="onboarding.moir", denied=404),
 ]
 
+# Chairs and staff read a review; only its evaluator writes it.
+READ_NOT_WRITE = {"*": 404, "chair": 403, "admin": 403}
+
 REVIEWS = [
     page("reviews:mine", who("evaluator1", "evaluator2")),
     page("reviews:conflicts", who("evaluator1", "evaluator2")),
@@ -180,16 +183,26 @@ CALLS_API = [
         "review.evaluator1",
         denied=404,
     ),
-    api("PUT /api/v1/reviews/{id}/", who("evaluator1"), "review.evaluator1", denied=404),
-    api("PATCH /api/v1/reviews/{id}/", who("evaluator1"), "review.evaluator1", denied=404),
-    api("POST /api/v1/reviews/{id}/submit/", who("evaluator1"), "review.evaluator1", denied=404),
-    api("GET /api/v1/conflicts/", SIGNED_IN),
     api(
-        "POST /api/v1/conflicts/",
-        who("evaluator1", "evaluator2"),
-        disagrees=validates_first(who("evaluator1", "evaluator2")),
-        why=VALIDATES_FIRST,
+        "PUT /api/v1/reviews/{id}/",
+        who("evaluator1"),
+        "review.evaluator1",
+        denied=READ_NOT_WRITE,
     ),
+    api(
+        "PATCH /api/v1/reviews/{id}/",
+        who("evaluator1"),
+        "review.evaluator1",
+        denied=READ_NOT_WRITE,
+    ),
+    api(
+        "POST /api/v1/reviews/{id}/submit/",
+        who("evaluator1"),
+        "review.evaluator1",
+        denied=READ_NOT_WRITE,
+    ),
+    api("GET /api/v1/conflicts/", SIGNED_IN),
+    api("POST /api/v1/conflicts/", who("evaluator1", "evaluator2")),
     # A declaration is the evaluator's; the chair sees its effect (the assignment is blocked).
     api(
         "GET /api/v1/conflicts/{id}/",
