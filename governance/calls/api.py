@@ -253,9 +253,9 @@ class ProposalViewSet(
         return proposal
 
     def _own(self) -> Proposal:
-        """The proposal to draft or submit: visible, the rule passed, and one's own."""
-        self.get_object()
-        return selectors.own_proposal_for(self.request.user, int(self.kwargs["pk"]))
+        """The proposal to draft or submit: visible, and the action's rule
+        (`calls.edit_proposal`: one of the person's applicant organisations) passed."""
+        return self.get_object()
 
     def perform_create(self, serializer):
         data = serializer.validated_data

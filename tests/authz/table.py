@@ -102,6 +102,11 @@ WRITE_NARROWER = (
 )
 
 
-def validates_first(allow, code: int = 400) -> dict[str, int | str]:
+def outside(allow, code: int) -> dict[str, int | str]:
     """`disagrees` for every persona outside `allow` that gets `code` instead of refusal."""
     return {persona: code for persona in PERSONAS if persona not in allow}
+
+
+def validates_first(allow, code: int = 400) -> dict[str, int | str]:
+    """`disagrees` for the personas outside `allow` that learn from the body check first."""
+    return outside(allow, code)

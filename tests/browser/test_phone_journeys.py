@@ -21,6 +21,7 @@ def _start(page: Page, email: str | None = None, *, second_factor: bool = False)
     """Open the home page on a phone and, for a persona, sign in from the header's link."""
     page.set_viewport_size(PHONE)
     visit(page, "/")
+    _no_horizontal_scroll(page)
     if email is None:
         return
     _header(page, "Sign in")
@@ -40,7 +41,7 @@ def _header(page: Page, area: str) -> None:
     )
     expect(link).to_be_visible()
     link.click()
-    check_page(page)
+    _arrive(page)
     if area not in {"Sign in", "My account"}:
         expect(
             page.get_by_role("navigation", name="Main").locator('[aria-current="page"]')
@@ -51,13 +52,19 @@ def _follow(page: Page, name: str | re.Pattern) -> None:
     """Follow a link of the page's main content."""
     exact = isinstance(name, str)
     page.get_by_role("main").get_by_role("link", name=name, exact=exact).first.click()
-    check_page(page)
+    _arrive(page)
 
 
 def _press(page: Page, name: str) -> None:
     """Press a button that sends a form and check the page that answers."""
     page.get_by_role("button", name=name, exact=True).click()
+    _arrive(page)
+
+
+def _arrive(page: Page) -> None:
+    """Check the page just reached: axe, and nothing wider than the phone."""
     check_page(page)
+    _no_horizontal_scroll(page)
 
 
 def _message(page: Page, text: str | re.Pattern) -> None:
@@ -74,14 +81,13 @@ def test_visitor_finds_a_dataset_and_how_to_ask_for_it(page, demo):
     page.locator("summary", has_text="Filters").click()
     with page.expect_navigation():
         page.get_by_role("group", name=re.compile("^Country")).get_by_label("Germany").click()
-    check_page(page)
+    _arrive(page)
     expect(
         page.get_by_role("link", name="Remove filter: Country of the custodian Germany")
     ).to_be_visible()
     _follow(page, re.compile("Brain metastases|Adult glioma|Colon cancer"))
 
     expect(page.get_by_role("heading", level=2, name="In plain words")).to_be_visible()
-    _no_horizontal_scroll(page)
 
 
 def test_applicant_completes_and_submits_the_draft_proposal(page, demo):
@@ -103,7 +109,6 @@ def test_applicant_completes_and_submits_the_draft_proposal(page, demo):
     _press(page, "Submit the proposal")
     _message(page, "submitted")
     expect(page.locator("main .badge").first).to_have_text("Submitted")
-    _no_horizontal_scroll(page)
 
 
 def test_evaluator_scores_and_submits_a_review(page, demo):
@@ -119,7 +124,6 @@ def test_evaluator_scores_and_submits_a_review(page, demo):
 
     _message(page, "submitted")
     expect(page.get_by_role("heading", name="Other evaluators")).to_be_visible()
-    _no_horizontal_scroll(page)
 
 
 def test_conflicted_evaluator_sees_the_conflict_that_blocks_an_assignment(page, demo):
@@ -128,7 +132,6 @@ def test_conflicted_evaluator_sees_the_conflict_that_blocks_an_assignment(page, 
     _follow(page, "Conflicts of interest")
 
     expect(page.get_by_role("main")).to_contain_text("Hospital Universitario La Fe")
-    _no_horizontal_scroll(page)
 
 
 def test_chair_reaches_the_call_dashboard_from_the_open_calls(page, demo):
@@ -142,7 +145,6 @@ def test_chair_reaches_the_call_dashboard_from_the_open_calls(page, demo):
     _follow(page, re.compile("^EUCAIM Open Call 2026"))  # back to the call, by its breadcrumb
     _follow(page, "Assign evaluators")
     expect(page.get_by_role("main")).to_contain_text("La Fe breast and prostate MRI")
-    _no_horizontal_scroll(page)
 
 
 def test_data_holder_publishes_the_waiting_statement(page, demo):
@@ -154,7 +156,6 @@ def test_data_holder_publishes_the_waiting_statement(page, demo):
 
     _press(page, "Publish this version")
     _message(page, "published")
-    _no_horizontal_scroll(page)
 
 
 def test_committee_member_votes_on_the_waiting_request(page, demo):
@@ -168,7 +169,6 @@ def test_committee_member_votes_on_the_waiting_request(page, demo):
     _press(page, "Cast the vote")
 
     _message(page, "vote")
-    _no_horizontal_scroll(page)
 
 
 def test_researcher_follows_a_request_and_finds_the_active_grant(page, demo):
@@ -183,7 +183,6 @@ def test_researcher_follows_a_request_and_finds_the_active_grant(page, demo):
     _header(page, "Agreements and grants")
     _follow(page, "Grants")
     expect(page.get_by_role("main")).to_contain_text("Active")
-    _no_horizontal_scroll(page)
 
 
 def test_patient_organisation_comments_on_the_consultation_and_opens_the_survey(page, demo):
@@ -195,14 +194,13 @@ def test_patient_organisation_comments_on_the_consultation_and_opens_the_survey(
         "Please say in plain words how a withdrawal reaches every data holder."
     )
     page.get_by_role("button", name="Send my comment").first.click()
-    check_page(page)
+    _arrive(page)
     _message(page, "comment")
 
     _header(page, "Consultations and surveys")
     _follow(page, "Surveys")
     _follow(page, re.compile("^Stakeholder survey 2026"))
     expect(page.get_by_role("button", name="Start the survey")).to_be_visible()
-    _no_horizontal_scroll(page)
 
 
 def test_staff_verify_the_audit_chain_and_read_the_outbox(page, demo):
@@ -214,4 +212,3 @@ def test_staff_verify_the_audit_chain_and_read_the_outbox(page, demo):
     _header(page, "Outbox")
     _follow(page, re.compile("^Data-use agreement in force"))
     expect(page.get_by_role("main")).to_contain_text("researcher@demo.example")
-    _no_horizontal_scroll(page)

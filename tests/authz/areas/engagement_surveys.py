@@ -10,13 +10,13 @@ signed-in people register; staff see unpublished ones and take attendance.
 from __future__ import annotations
 
 from tests.authz.table import (
-    PERSONAS,
     PUBLIC,
     SIGNED_IN,
     STAFF,
     WRITE_NARROWER,
     api,
     api_prefixes,
+    outside,
     page,
 )
 
@@ -124,7 +124,7 @@ EVENTS = [
     page("engagement:event_attendance", STAFF, subject="event.webinar", **STAFF_ONLY),
 ]
 
-NARROWER = {persona: 404 for persona in PERSONAS if persona not in STAFF}
+NARROWER = outside(STAFF, 404)
 
 API = [
     api("GET /api/v1/surveys/", PUBLIC),
