@@ -94,10 +94,12 @@ bench: $(STAMP) ## Benchmark a production-like server; figures go to bench/resul
 	$(PYTHON) bench/agreements_pdf.py
 	$(PYTHON) bench/engagement_results.py
 
-messages: $(STAMP) ## Update the Spanish translation catalogue and compile it
-	$(DEV) $(MANAGE) makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*' \
-		--ignore 'bench/*' --ignore 'tests/*' --no-obsolete
-	$(DEV) $(MANAGE) compilemessages --locale es --ignore '.venv/*'
+LOCALES := es fr de it
+
+messages: $(STAMP) ## Update the translation catalogues (es, fr, de, it) from the code and compile them
+	$(DEV) $(MANAGE) makemessages $(foreach l,$(LOCALES),--locale $(l)) --ignore '.venv/*' \
+		--ignore 'staticfiles/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete
+	$(DEV) $(MANAGE) compilemessages $(foreach l,$(LOCALES),--locale $(l)) --ignore '.venv/*'
 
 messages-check: $(STAMP) ## Count untranslated and fuzzy messages per language; fail if any, or if the catalogues lag the code
 	$(DEV) $(PYTHON) scripts/check_messages.py --up-to-date

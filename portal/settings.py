@@ -227,7 +227,13 @@ if TESTING:
 # Internationalisation: every string is translatable; English is complete, Spanish covers the
 # public pages.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("it", _("Italian")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # One way to write dates, times and numbers per language (portal/formats/<lang>/formats.py),
 # used by pages, emails and PDFs alike through governance.core.times and its template filters.

@@ -1,0 +1,11 @@
+"""How Italian pages, emails and PDFs write dates and times: "5 dicembre 2026" and
+"5 dicembre 2026, 22:02 CET"."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i T"
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
