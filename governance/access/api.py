@@ -22,6 +22,7 @@ from governance.access.models import (
     Vote,
 )
 from governance.accounts.models import Organisation
+from governance.api.permissions import SIGNED_IN
 from governance.catalogue.models import AccessCondition, CancerType, DuoTerm
 from governance.catalogue.selectors import published_datasets
 
@@ -149,6 +150,20 @@ class AccessRequestViewSet(
     """Access requests: researchers' own, and submitted ones touching the caller's committees."""
 
     serializer_class = AccessRequestSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "compatibility": SIGNED_IN,
+        "create": "access.add_accessrequest",
+        "update": "access.change_request",
+        "partial_update": "access.change_request",
+        "submit": "access.change_request",
+        "withdraw": "access.change_request",
+        "return_": "access.return_request",
+        "vote": "access.vote",
+        "decide": "access.decide",
+        "comments": {"get": SIGNED_IN, "post": "access.comment"},
+    }
 
     def get_queryset(self) -> QuerySet[AccessRequest]:
         qs = selectors.with_list_details(selectors.requests_visible_to(self.request.user))
@@ -175,12 +190,11 @@ class AccessRequestViewSet(
         )
 
     def perform_update(self, serializer):
-        access_request = selectors.own_request_for(self.request.user, serializer.instance.pk)
         data = dict(serializer.validated_data)
         items = data.pop("datasets", None)
         serializer.instance = services.request_update(
             actor=self.request.user,
-            request=access_request,
+            request=serializer.instance,
             data={name: data[name] for name in services.REQUEST_FIELDS if name in data},
             items=items,
         )
@@ -219,15 +233,13 @@ class AccessRequestViewSet(
     @extend_schema(request=None, responses={200: AccessRequestSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        access_request = selectors.own_request_for(request.user, self.get_object().pk)
-        services.request_submit(actor=request.user, request=access_request)
+        services.request_submit(actor=request.user, request=self.get_object())
         return self._fresh(pk)
 
     @extend_schema(request=None, responses={200: AccessRequestSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        access_request = selectors.own_request_for(request.user, self.get_object().pk)
-        services.request_withdraw(actor=request.user, request=access_request)
+        services.request_withdraw(actor=request.user, request=self.get_object())
         return self._fresh(pk)
 
     @extend_schema(
@@ -355,6 +367,7 @@ class CommitteeViewSet(viewsets.ReadOnlyModelViewSet):
     """Access committees: staff see all, members their own."""
 
     serializer_class = CommitteeSerializer
+    action_rules = {"list": SIGNED_IN, "retrieve": SIGNED_IN}
 
     def get_queryset(self) -> QuerySet[Committee]:
         return selectors.committees_visible_to(self.request.user).prefetch_related(

@@ -52,15 +52,14 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             Item(
                 text=f"{item.dataset.title} — {item.request.title}",
                 url=reverse("access:request", args=[item.request_id]),
-                note=_("from %(organisation)s, waiting for your %(what)s")
-                % {
-                    "organisation": item.request.organisation.name,
-                    "what": _("decision")
+                note=(
+                    _("from %(organisation)s, waiting for your decision")
                     if item.committee is not None
                     and item.committee.decision_rule == "chair"
                     and item.committee_id in _chaired(person)
-                    else _("vote"),
-                },
+                    else _("from %(organisation)s, waiting for your vote")
+                )
+                % {"organisation": item.request.organisation.name},
             )
             for item in selectors.items_awaiting(person)[:50]
         ]

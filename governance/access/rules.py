@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import rules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.accounts.models import Membership
 from governance.accounts.selectors import is_portal_staff
+from governance.core.permissions import explain
 
 
 def committee_ids_of(person) -> frozenset[int]:
@@ -97,6 +99,7 @@ def is_researcher(user) -> bool:
 
 
 rules.add_perm("access.add_accessrequest", is_researcher)
+explain("access.add_accessrequest", gettext_lazy("Only researchers request access to datasets."))
 
 
 @rules.predicate
@@ -105,3 +108,44 @@ def wrote_request(user, request) -> bool:
 
 
 rules.add_perm("access.change_request", wrote_request)
+explain(
+    "access.change_request",
+    gettext_lazy("Only the researcher who wrote this request may change, submit or withdraw it."),
+)
+
+
+def committees_of_request(request) -> frozenset[int]:
+    """The committees answering for the request's datasets (cached on the instance)."""
+    cached = getattr(request, "_access_committee_ids", None)
+    if cached is None:
+        # The items are usually prefetched (the request's page and the API list them).
+        cached = frozenset(item.committee_id for item in request.items.all() if item.committee_id)
+        request._access_committee_ids = cached
+    return cached
+
+
+@rules.predicate
+def reviews_request(user, request) -> bool:
+    """A member of a committee that answers for one of the submitted request's datasets.
+
+    Whether that member may vote or decide today (a conflict, the chair's decision, a dataset
+    already decided) is the service's to say, with its reason."""
+    if request is None or request.state == request.State.DRAFT:
+        return False
+    return bool(committee_ids_of(user) & committees_of_request(request))
+
+
+# Commenting (to the committee, or to the researcher), voting, deciding, returning and
+# declaring a conflict are the committees'; the researcher answers by editing the request.
+NOT_ITS_COMMITTEE = gettext_lazy(
+    "Only the members of a committee answering for one of the request's datasets may do this."
+)
+for _rule in (
+    "access.comment",
+    "access.vote",
+    "access.decide",
+    "access.return_request",
+    "access.declare_conflict",
+):
+    rules.add_perm(_rule, reviews_request)
+    explain(_rule, NOT_ITS_COMMITTEE)

@@ -37,6 +37,7 @@ from governance.catalogue.duo import (
 )
 from governance.catalogue.models import AvailabilityStatement, Dataset
 from governance.catalogue.selectors import statements_with_details, use_conditions_of
+from governance.core.permissions import may
 
 OPEN_STATES = (AccessRequest.State.SUBMITTED, AccessRequest.State.UNDER_REVIEW)
 
@@ -145,7 +146,7 @@ def own_request_for(person, pk: int) -> AccessRequest:
     """The researcher's own request (for editing, submitting, withdrawing): 404 for those who
     may not see it, 403 for those who see it (staff) but did not write it."""
     access_request = request_for(person, pk)
-    if not person.has_perm("access.change_request", access_request):
+    if not may(person, "access.change_request", access_request):
         raise PermissionDenied(
             _("Only the researcher who wrote this request may change, submit or withdraw it.")
         )

@@ -589,12 +589,17 @@ def _start_review(actor, request: AccessRequest) -> None:
         )
 
 
-def _require_open(request: AccessRequest, verb: str) -> None:
+def _require_open(request: AccessRequest, action: str) -> None:
     if request.state not in selectors.OPEN_STATES:
-        raise InvalidTransition(
-            _("This request is %(state)s: there is nothing to %(verb)s until it is submitted.")
-            % {"state": request.get_state_display().lower(), "verb": verb}
-        )
+        message = {
+            "vote": _(
+                "This request is %(state)s: there is nothing to vote on until it is submitted."
+            ),
+            "decide": _(
+                "This request is %(state)s: there is nothing to decide until it is submitted."
+            ),
+        }[action]
+        raise InvalidTransition(message % {"state": request.get_state_display().lower()})
 
 
 @transaction.atomic
@@ -705,7 +710,7 @@ def vote_cast(*, actor, item: RequestedDataset, choice: str, reason: str = "") -
     quorum with a majority decides."""
     request = _lock(item.request)
     item = _lock_item(request, item)
-    _require_open(request, "vote on")
+    _require_open(request, "vote")
     _acting_seat(actor, request, item.committee_id)
     if item.outcome != Outcome.PENDING:
         raise InvalidTransition(

@@ -24,9 +24,10 @@ from governance.access.forms import (
 )
 from governance.access.models import AccessRequest, CommitteeMember
 from governance.access.rules import committee_ids_of, conflict_reason
-from governance.accounts.selectors import is_portal_staff, person_by_email
+from governance.accounts.selectors import person_by_email
 from governance.catalogue.selectors import published_datasets
 from governance.core.errors import PortalError
+from governance.core.permissions import may, require
 
 PAGE_SIZE = 25
 
@@ -65,6 +66,7 @@ def _item_initial(request) -> list[dict]:
 
 @login_required
 def request_new(request):
+    require(request.user, "access.add_accessrequest")
     organisations = services.researcher_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
@@ -149,10 +151,8 @@ def request_edit(request, pk: int):
 def request_detail(request, pk: int):
     access_request = selectors.request_for(request.user, pk)
     person = request.user
-    is_researcher = access_request.researcher_id == person.pk
-    in_committee = bool(
-        committee_ids_of(person) & {item.committee_id for item in access_request.items.all()}
-    )
+    is_researcher = may(person, "access.change_request", access_request)
+    in_committee = may(person, "access.comment", access_request)
     reviews = selectors.item_reviews(person, access_request)
     for review in reviews:
         review.vote_form = VoteForm(prefix=f"vote-{review.item.pk}")
@@ -223,6 +223,7 @@ def request_withdraw(request, pk: int):
 @require_POST
 def request_return(request, pk: int):
     access_request = selectors.request_for(request.user, pk)
+    require(request.user, "access.return_request", access_request)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tell the researcher what to change before returning it."))
@@ -241,6 +242,7 @@ def request_return(request, pk: int):
 @require_POST
 def comment_add(request, pk: int):
     access_request = selectors.request_for(request.user, pk)
+    require(request.user, "access.comment", access_request)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the comment and choose who may read it."))
@@ -262,6 +264,7 @@ def comment_add(request, pk: int):
 @require_POST
 def item_vote(request, pk: int, item_pk: int):
     access_request = selectors.request_for(request.user, pk)
+    require(request.user, "access.vote", access_request)
     item = selectors.item_for(request.user, access_request, item_pk)
     form = VoteForm(request.POST, prefix=f"vote-{item_pk}")
     if not form.is_valid():
@@ -284,6 +287,7 @@ def item_vote(request, pk: int, item_pk: int):
 @require_POST
 def item_decide(request, pk: int, item_pk: int):
     access_request = selectors.request_for(request.user, pk)
+    require(request.user, "access.decide", access_request)
     item = selectors.item_for(request.user, access_request, item_pk)
     form = DecisionForm(request.POST, prefix=f"decide-{item_pk}")
     if not form.is_valid():
@@ -306,6 +310,7 @@ def item_decide(request, pk: int, item_pk: int):
 @require_POST
 def conflict_declare(request, pk: int):
     access_request = selectors.request_for(request.user, pk)
+    require(request.user, "access.declare_conflict", access_request)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say in a few words why you have a conflict of interest."))
@@ -352,14 +357,14 @@ def register(request):
 @require_GET
 def committee_list(request):
     committees = selectors.committees_visible_to(request.user).prefetch_related("datasets")
-    if not (is_portal_staff(request.user) or committee_ids_of(request.user)):
+    if not (may(request.user, "access.manage_committees") or committee_ids_of(request.user)):
         raise PermissionDenied
     return render(
         request,
         "access/committee_list.html",
         {
             "committees": committees,
-            "can_manage": request.user.has_perm("access.manage_committees"),
+            "can_manage": may(request.user, "access.manage_committees"),
         },
     )
 
@@ -375,7 +380,7 @@ def committee_detail(request, pk: int):
             "committee": committee,
             "members": selectors.committee_members(committee),
             "datasets": committee.datasets.select_related("custodian").order_by("title"),
-            "can_manage": request.user.has_perm("access.manage_committees"),
+            "can_manage": may(request.user, "access.manage_committees"),
             "member_form": MemberForm(),
         },
     )
@@ -383,8 +388,7 @@ def committee_detail(request, pk: int):
 
 @login_required
 def committee_form(request, pk: int | None = None):
-    if not request.user.has_perm("access.manage_committees"):
-        raise PermissionDenied
+    require(request.user, "access.manage_committees")
     committee = selectors.committee_for_person(request.user, pk) if pk else None
     form = CommitteeForm(request.POST or None, instance=committee)
     if request.method == "POST" and form.is_valid():
@@ -406,8 +410,7 @@ def committee_form(request, pk: int | None = None):
 @login_required
 @require_POST
 def member_add(request, pk: int):
-    if not request.user.has_perm("access.manage_committees"):
-        raise PermissionDenied
+    require(request.user, "access.manage_committees")
     committee = selectors.committee_for_person(request.user, pk)
     form = MemberForm(request.POST)
     person = person_by_email(form.data.get("email", "")) if form.is_valid() else None
@@ -434,8 +437,7 @@ def member_add(request, pk: int):
 @login_required
 @require_POST
 def member_remove(request, pk: int, member_pk: int):
-    if not request.user.has_perm("access.manage_committees"):
-        raise PermissionDenied
+    require(request.user, "access.manage_committees")
     committee = selectors.committee_for_person(request.user, pk)
     member = get_object_or_404(CommitteeMember, pk=member_pk, committee=committee)
     services.committee_member_remove(actor=request.user, member=member)

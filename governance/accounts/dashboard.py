@@ -14,6 +14,7 @@ from governance.accounts import selectors
 from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
 from governance.core.navigation import Area
+from governance.core.permissions import may
 from governance.core.times import format_day
 
 SHOWN_ERASURE_REQUESTS = 5
@@ -142,7 +143,7 @@ def _staff_section() -> Section:
 
 
 def areas(person, roles: frozenset[str]) -> list[Area]:
-    if not person.has_perm("accounts.view_audit"):
+    if not may(person, "accounts.view_audit"):
         return []
     return [
         Area(_("Audit trail"), reverse("audit:list"), "audit"),

@@ -30,6 +30,7 @@ from governance.accounts.models import (
 from governance.accounts.roles import Role
 from governance.audit.services import record
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
+from governance.core.permissions import may
 from governance.core.times import format_day, format_moment
 from governance.notifications.services import send_email
 
@@ -42,7 +43,7 @@ def person_repr(person: User) -> str:
 
 
 def _require(actor, permission: str, obj=None, message: str = "") -> None:
-    if actor is None or not actor.has_perm(permission, obj):
+    if actor is None or not may(actor, permission, obj):
         raise NotPermitted(message or _("You are not allowed to do this."))
 
 

@@ -6,7 +6,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,15 +26,9 @@ from governance.agreements.models import Agreement
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
-from governance.core.permissions import may
+from governance.core.permissions import require
 
 PAGE_SIZE = 25
-
-
-def _require(request, permission: str, obj) -> None:
-    """The rule before the form: a person without the right learns nothing from its errors."""
-    if not may(request.user, permission, obj):
-        raise PermissionDenied
 
 
 def client_ip(request) -> str | None:
@@ -113,7 +106,7 @@ def agreement_pdf(request, pk: int):
 @require_POST
 def agreement_sign(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
-    _require(request, "agreements.sign", agreement)
+    require(request.user, "agreements.sign", agreement)
     form = SignForm(request.POST, with_code=has_totp(request.user))
     if form.is_valid():
         try:
@@ -204,7 +197,7 @@ def _confirm_revocation(request, grant, reason: str):
 @require_POST
 def agreement_terminate(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
-    _require(request, "agreements.terminate", agreement)
+    require(request.user, "agreements.terminate", agreement)
     form = ReasonForm(request.POST)
     if form.is_valid():
         if not is_confirmed(request):
@@ -229,7 +222,7 @@ def agreement_terminate(request, pk: int):
 @login_required
 def agreement_amend(request, pk: int):
     agreement = selectors.agreement_for(request.user, pk)
-    _require(request, "agreements.amend", agreement)
+    require(request.user, "agreements.amend", agreement)
     form = AmendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +288,7 @@ def grant_detail(request, pk: int):
 @require_POST
 def grant_revoke(request, pk: int):
     grant = selectors.grant_for(request.user, pk)
-    _require(request, "agreements.revoke_grant", grant)
+    require(request.user, "agreements.revoke_grant", grant)
     form = ReasonForm(request.POST)
     if form.is_valid():
         if not is_confirmed(request):

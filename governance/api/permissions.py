@@ -10,6 +10,7 @@ person must pass, or one of two markers:
         "update": "calls.configure_call",    # asked with the object, after the queryset found it
         "submit": "calls.submit_proposal",
         "mine": SIGNED_IN,                   # any signed-in person; the queryset narrows
+        "comments": {"get": SIGNED_IN, "post": "access.comment"},  # one rule per method
     }
 
 Which objects a person may see at all is the queryset's (one selector per aggregate): an object
@@ -27,10 +28,9 @@ person, as before, or keep their own permission classes (issue 15 lists what rem
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from governance.core.permissions import may
+from governance.core.permissions import REFUSED, may, refusal
 
 ANYONE = "anyone"
 SIGNED_IN = "signed-in"
@@ -41,7 +41,9 @@ def _signed_in(request) -> bool:
 
 
 class RulesPermission(BasePermission):
-    message = _("You may not do this.")
+    message: object = (
+        REFUSED  # DRF makes one instance per request: a refusal names its rule's reason
+    )
 
     def _rule(self, view) -> str | None:
         declared = getattr(view, "action_rules", None)
@@ -58,7 +60,10 @@ class RulesPermission(BasePermission):
             raise ImproperlyConfigured(
                 f"{type(view).__name__}.action_rules names no rule for the {action!r} action"
             )
-        return declared[action]
+        rule = declared[action]
+        if isinstance(rule, dict):  # an action answering several methods names one rule each
+            return rule.get(view.request.method.lower())
+        return rule
 
     def has_permission(self, request, view) -> bool:
         rule = self._rule(view)
@@ -68,19 +73,27 @@ class RulesPermission(BasePermission):
             return False
         if rule == SIGNED_IN or getattr(view, "detail", False):
             return True  # the object's rule is asked in has_object_permission
-        return may(request.user, rule)
+        return self._ask(request.user, rule)
+
+    def _ask(self, person, rule: str, obj=None) -> bool:
+        if may(person, rule, obj):
+            return True
+        self.message = refusal(rule)
+        return False
 
     def has_object_permission(self, request, view, obj) -> bool:
         rule = self._rule(view)
         if rule is None or rule in (ANYONE, SIGNED_IN):
             return True
-        return may(request.user, rule, obj)
+        return self._ask(request.user, rule, obj)
 
 
-def allowed_actions(person, obj, action_rules: dict[str, str]) -> list[str]:
+def allowed_actions(person, obj, action_rules: dict) -> list[str]:
     """The actions of `action_rules` whose rule the person passes on `obj` (for pages and API)."""
 
-    def passes(rule: str) -> bool:
+    def passes(rule) -> bool:
+        if isinstance(rule, dict):  # the acting method's rule
+            rule = next(rule[m] for m in ("post", "put", "patch", "delete", "get") if m in rule)
         if rule == ANYONE:
             return True
         if rule == SIGNED_IN:

@@ -11,6 +11,7 @@ from governance.api.permissions import SIGNED_IN
 from governance.audit import selectors
 from governance.audit.forms import AuditEventFilter
 from governance.audit.models import AuditEvent
+from governance.core.permissions import may
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -59,7 +60,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_queryset(self):
-        if not self.request.user.has_perm("accounts.view_audit"):
+        if not may(self.request.user, "accounts.view_audit"):
             return AuditEvent.objects.none()
         return selectors.events()
 

@@ -14,6 +14,7 @@ from governance.audit.hashing import GENESIS_HASH, event_hash, hashed_fields
 from governance.audit.models import AuditChainHead, AuditEvent
 from governance.core.errors import NotPermitted
 from governance.core.middleware import current_request_id
+from governance.core.permissions import may
 
 __all__ = ["GENESIS_HASH", "event_hash", "hashed_fields", "record", "verify_trail"]
 
@@ -64,7 +65,7 @@ def record(
 
 def verify_trail(*, actor) -> selectors.ChainReport:
     """Staff check the chain from the audit page; the check and its outcome are recorded too."""
-    if not actor.has_perm("accounts.view_audit"):
+    if not may(actor, "accounts.view_audit"):
         raise NotPermitted(_("Only portal staff may verify the audit trail."))
     report = selectors.verify_chain()
     record(

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.audit import selectors, services
 from governance.audit.forms import AuditEventFilter
 from governance.core.listing import filtered_page
+from governance.core.permissions import may
 
 PAGE_SIZE = 50
 
 
 def _require_audit_reader(request) -> None:
-    if not request.user.has_perm("accounts.view_audit"):
+    if not may(request.user, "accounts.view_audit"):
         raise Http404
 
 

@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from governance.api.permissions import ANYONE
 from governance.catalogue import selectors, services
 from governance.catalogue.dcat import dataset_jsonld
 from governance.catalogue.models import (
@@ -26,8 +26,6 @@ from governance.catalogue.models import (
 )
 from governance.catalogue.plain import describe
 from governance.catalogue.services import DATASET_FIELDS, DATASET_RELATIONS, STATEMENT_FIELDS
-
-READ_ACTIONS = {"list", "retrieve", "dcat"}
 
 
 class DatasetSerializer(serializers.ModelSerializer):
@@ -143,15 +141,18 @@ class DatasetViewSet(
     """Datasets. Anyone may read those with a published statement; holders also see their own."""
 
     serializer_class = DatasetSerializer
-
-    def get_permissions(self):
-        if self.action in READ_ACTIONS:
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "dcat": ANYONE,
+        "create": "catalogue.add_dataset",
+        "update": "catalogue.change_dataset",
+        "partial_update": "catalogue.change_dataset",
+    }
 
     def get_queryset(self) -> QuerySet[Dataset]:
         if self.action in {"update", "partial_update"}:
-            return selectors.datasets_editable_by(self.request.user).select_related("custodian")
+            return selectors.datasets_visible_to(self.request.user).select_related("custodian")
         visible = selectors.datasets_visible_to(self.request.user)
         if self.action == "list":
             filters = selectors.filters_from(self.request.query_params)
@@ -218,11 +219,14 @@ class StatementViewSet(
     """Availability statements. Published and superseded versions are public; drafts are not."""
 
     serializer_class = StatementSerializer
-
-    def get_permissions(self):
-        if self.action in READ_ACTIONS:
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "create": "catalogue.add_statement",
+        "update": "catalogue.change_statement",
+        "partial_update": "catalogue.change_statement",
+        "publish": "catalogue.change_statement",
+    }
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:
@@ -230,13 +234,9 @@ class StatementViewSet(
         return StatementSerializer
 
     def get_queryset(self) -> QuerySet[AvailabilityStatement]:
-        if self.action in {"update", "partial_update", "publish"}:
-            qs = AvailabilityStatement.objects.filter(
-                dataset__in=selectors.datasets_editable_by(self.request.user)
-            )
-        else:
-            qs = selectors.statements_visible_to(self.request.user)
-        qs = selectors.statements_with_details(qs).order_by("dataset_id", "-version")
+        qs = selectors.statements_with_details(
+            selectors.statements_visible_to(self.request.user)
+        ).order_by("dataset_id", "-version")
         dataset = self.request.query_params.get("dataset")
         if dataset and dataset.isdigit():
             qs = qs.filter(dataset_id=int(dataset))

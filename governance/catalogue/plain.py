@@ -145,7 +145,13 @@ def _headline(statement: AvailabilityStatement) -> str:
         parts.append(_("Proprietary"))
     if statement.dataset.is_federated_only:
         parts.append(_("federated only") if parts else _("Federated only"))
-    parts.append(str(statement.get_access_rights_display()).lower() + " " + _("access"))
+    rights = AvailabilityStatement.AccessRights
+    words: dict[str, str] = {
+        rights.PUBLIC: _("public access"),
+        rights.RESTRICTED: _("restricted access"),
+        rights.NON_PUBLIC: _("non-public access"),
+    }
+    parts.append(words[statement.access_rights])
     if len(parts) > 1 or not parts[0][:1].isupper():
         parts[0] = parts[0][:1].upper() + parts[0][1:]
     return " · ".join(parts)

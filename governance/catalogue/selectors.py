@@ -36,6 +36,7 @@ from governance.catalogue.models import (
     StatementModifier,
 )
 from governance.catalogue.rules import holder_organisation_ids
+from governance.core.permissions import require
 
 CancerThrough = Dataset.cancer_types.through
 ModalityThrough = Dataset.modalities.through
@@ -93,10 +94,13 @@ def dataset_for(person, pk: int) -> Dataset:
 
 
 def editable_dataset_for(person, pk: int) -> Dataset:
+    """A dataset the person may change: 404 if they may not see it, 403 if they only see it."""
     try:
-        return datasets_editable_by(person).select_related("custodian").get(pk=pk)
+        dataset = datasets_visible_to(person).select_related("custodian").get(pk=pk)
     except Dataset.DoesNotExist:
         raise Http404("No such dataset") from None
+    require(person, "catalogue.change_dataset", dataset)
+    return dataset
 
 
 def statements_with_details(qs: QuerySet[AvailabilityStatement]) -> QuerySet:
@@ -127,11 +131,10 @@ def statement_for(person, pk: int) -> AvailabilityStatement:
 
 
 def editable_statement_for(person, pk: int) -> AvailabilityStatement:
-    qs = AvailabilityStatement.objects.filter(dataset__in=datasets_editable_by(person))
-    try:
-        return statements_with_details(qs).get(pk=pk)
-    except AvailabilityStatement.DoesNotExist:
-        raise Http404("No such statement") from None
+    """A statement the person may change or publish: 404 unseen, 403 seen but not theirs."""
+    statement = statement_for(person, pk)
+    require(person, "catalogue.change_statement", statement)
+    return statement
 
 
 def statement_history(dataset: Dataset, person) -> list[AvailabilityStatement]:

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from governance.catalogue.plain import describe
 from governance.catalogue.selectors import Facet, SearchFilters
 from governance.core.charts import bar_chart
 from governance.core.errors import PortalError
+from governance.core.permissions import may, require
 
 PAGE_SIZE = 25
 
@@ -88,7 +88,7 @@ def _search_without(params, name: str, value: str | None = None) -> str:
 def dataset_detail(request, pk: int):
     dataset = selectors.dataset_for(request.user, pk)
     current = dataset.current_statement
-    can_edit = request.user.has_perm("catalogue.change_dataset", dataset)
+    can_edit = may(request.user, "catalogue.change_dataset", dataset)
     return render(
         request,
         "catalogue/dataset_detail.html",
@@ -113,7 +113,7 @@ def statement_detail(request, pk: int):
             "statement": statement,
             "dataset": statement.dataset,
             "plain": describe(statement),
-            "can_edit": request.user.has_perm("catalogue.change_dataset", statement.dataset),
+            "can_edit": may(request.user, "catalogue.change_statement", statement),
         },
     )
 
@@ -121,8 +121,7 @@ def statement_detail(request, pk: int):
 @login_required
 @require_GET
 def my_datasets(request):
-    if not request.user.has_perm("catalogue.add_dataset"):
-        raise PermissionDenied
+    require(request.user, "catalogue.add_dataset")
     datasets = selectors.with_listing_details(
         selectors.datasets_editable_by(request.user)
     ).order_by("title")
@@ -132,8 +131,7 @@ def my_datasets(request):
 
 @login_required
 def dataset_create(request):
-    if not request.user.has_perm("catalogue.add_dataset"):
-        raise PermissionDenied
+    require(request.user, "catalogue.add_dataset")
     custodians = selectors.custodians_for(request.user)
     form = DatasetForm(request.POST or None, custodians=custodians)
     if request.method == "POST" and form.is_valid():

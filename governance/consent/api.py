@@ -13,12 +13,12 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
+from governance.api.permissions import SIGNED_IN
 from governance.catalogue.models import Dataset, DuoTerm
 from governance.consent import importing, pseudonyms, selectors, services
 from governance.consent.documents import validate_pdf
@@ -162,7 +162,15 @@ class ConsentFormViewSet(
     their holders. Writes: the holder organisation's data holders (federation-wide: staff)."""
 
     serializer_class = ConsentFormSerializer
-    permission_classes = [IsAuthenticated]
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": "consent.manage_records",
+        "update": "consent.change_consentform",
+        "partial_update": "consent.change_consentform",
+        "publish": "consent.change_consentform",
+        "new_version": "consent.change_consentform",
+    }
     parser_classes = [JSONParser, MultiPartParser]  # multipart for the signed PDF, `document`
 
     def get_serializer_class(self):
@@ -171,18 +179,10 @@ class ConsentFormViewSet(
         return ConsentFormSerializer
 
     def get_queryset(self) -> QuerySet[ConsentForm]:
-        user = self.request.user
-        if self.action in {"update", "partial_update", "publish", "new_version"}:
-            qs = selectors.forms_editable_by(user)
-        elif user.has_perm("consent.view_figures"):
-            qs = selectors.forms_visible_to(user)
-        else:
-            qs = ConsentForm.objects.none()
+        qs = selectors.forms_visible_to(self.request.user)
         return selectors.forms_with_details(qs).order_by("code", "-version")
 
     def perform_create(self, serializer):
-        if not self.request.user.has_perm("consent.manage_records"):
-            raise PermissionDenied("Only data holders and staff write consent forms.")
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None)
         serializer.instance = services.form_create(
@@ -221,7 +221,16 @@ class ConsentRecordViewSet(
     """Consent records of the datasets the caller manages (holders of the custodian, staff)."""
 
     serializer_class = ConsentRecordSerializer
-    permission_classes = [IsAuthenticated]
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "fhir": SIGNED_IN,
+        "create": "consent.manage_records",
+        "import_": "consent.manage_records",
+        "fhir_bundle": "consent.manage_records",
+        "withdraw": "consent.change_record",
+        "figures": "consent.view_figures",
+    }
 
     def get_queryset(self) -> QuerySet[ConsentRecord]:
         qs = selectors.records_with_details(selectors.records_visible_to(self.request.user))
@@ -333,8 +342,6 @@ class ConsentRecordViewSet(
     )
     @action(detail=False, methods=["get"])
     def figures(self, request):
-        if not request.user.has_perm("consent.view_figures"):
-            raise NotFound
         return Response(
             {
                 "datasets": [

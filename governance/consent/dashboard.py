@@ -10,6 +10,7 @@ from governance.accounts.roles import Role
 from governance.consent import selectors
 from governance.core.dashboard import Item, Section
 from governance.core.navigation import Area
+from governance.core.permissions import may
 from governance.core.times import format_day
 
 
@@ -77,8 +78,8 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
 def areas(person, roles: frozenset[str]) -> list[Area]:
     # The same permissions as the consent pages: records for those who keep them, the
     # aggregated figures for patient organisations.
-    if person.has_perm("consent.manage_records"):
+    if may(person, "consent.manage_records"):
         return [Area(_("Consent records"), reverse("consent:overview"), "consent")]
-    if person.has_perm("consent.view_figures"):
+    if may(person, "consent.view_figures"):
         return [Area(_("Consent figures"), reverse("consent:figures"), "consent")]
     return []

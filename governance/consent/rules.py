@@ -9,9 +9,11 @@ non-identifying figures and the forms in use: never a pseudonym.
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy
 
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_role, is_portal_staff, organisations_of
+from governance.core.permissions import explain
 
 
 def holder_organisation_ids(person) -> frozenset[int]:
@@ -50,9 +52,32 @@ def manages_form(user, form) -> bool:
     return form is not None and form.organisation_id in holder_organisation_ids(user)
 
 
+@rules.predicate
+def manages_record(user, record) -> bool:
+    return record is not None and manages_dataset(user, record.dataset)
+
+
 # Identifying views (pseudonyms): holders of the dataset and staff.
 rules.add_perm("consent.manage_records", is_staff | is_data_holder)
 rules.add_perm("consent.manage_dataset_records", is_staff | manages_dataset)
+rules.add_perm("consent.change_record", is_staff | manages_record)
 rules.add_perm("consent.change_consentform", is_staff | manages_form)
 # Aggregated, non-identifying figures and the forms in use.
 rules.add_perm("consent.view_figures", is_staff | is_data_holder | is_patient_org_rep)
+
+explain(
+    "consent.manage_records",
+    gettext_lazy("Only data holders (and portal staff) keep consent records and forms."),
+)
+explain(
+    "consent.change_record",
+    gettext_lazy("Only the data holder of the record's dataset (or portal staff) may change it."),
+)
+explain(
+    "consent.change_consentform",
+    gettext_lazy("Only the data holder of this consent form (or portal staff) may change it."),
+)
+explain(
+    "consent.view_figures",
+    gettext_lazy("Consent figures are for data holders, patient organisations and portal staff."),
+)

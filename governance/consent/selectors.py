@@ -22,6 +22,7 @@ from governance.catalogue.models import Dataset
 from governance.catalogue.selectors import datasets_editable_by
 from governance.consent.models import ConsentForm, ConsentRecord, ConsentWithdrawal
 from governance.consent.rules import holder_organisation_ids
+from governance.core.permissions import may, require
 
 # Cells below this many subjects are not shown to patient organisations.
 SMALL_COUNT = 5
@@ -64,10 +65,13 @@ def forms_with_details(qs: QuerySet[ConsentForm]) -> QuerySet[ConsentForm]:
 
 
 def forms_visible_to(person) -> QuerySet[ConsentForm]:
-    """Forms in use (and superseded ones) for anyone who may read them; drafts for their holders."""
+    """Forms in use (and superseded ones) for those who may read the figures (holders, patient
+    organisations, staff); drafts only for their holders and staff."""
     qs = ConsentForm.objects.all()
     if is_portal_staff(person):
         return qs
+    if not may(person, "consent.view_figures"):
+        return qs.none()
     return qs.filter(
         ~Q(state=ConsentForm.State.DRAFT) | Q(organisation_id__in=holder_organisation_ids(person))
     )
@@ -87,10 +91,10 @@ def form_for(person, pk: int) -> ConsentForm:
 
 
 def editable_form_for(person, pk: int) -> ConsentForm:
-    try:
-        return forms_with_details(forms_editable_by(person)).get(pk=pk)
-    except ConsentForm.DoesNotExist:
-        raise Http404("No such consent form") from None
+    """A form the person may change: 404 if they may not see it, 403 if they only read it."""
+    form = form_for(person, pk)
+    require(person, "consent.change_consentform", form)
+    return form
 
 
 def forms_usable_for(dataset: Dataset) -> QuerySet[ConsentForm]:

@@ -42,8 +42,8 @@ def _require(request, permission: str, obj=None) -> None:
 @require_GET
 def overview(request):
     """The holder's datasets with their consent counts, the forms, recent withdrawals."""
-    if not request.user.has_perm("consent.manage_records"):
-        if request.user.has_perm("consent.view_figures"):
+    if not may(request.user, "consent.manage_records"):
+        if may(request.user, "consent.view_figures"):
             return redirect("consent:figures")
         raise Http404
     datasets = list(selectors.datasets_with_counts(request.user))
@@ -230,7 +230,7 @@ def form_list(request):
         "consent/form_list.html",
         {
             "forms": forms,
-            "can_write": request.user.has_perm("consent.manage_records"),
+            "can_write": may(request.user, "consent.manage_records"),
         },
     )
 
@@ -248,9 +248,9 @@ def form_detail(request, pk: int):
             "history": [
                 version
                 for version in selectors.form_history(form)
-                if not version.is_draft or request.user.has_perm("consent.change_consentform", form)
+                if not version.is_draft or may(request.user, "consent.change_consentform", form)
             ],
-            "can_edit": request.user.has_perm("consent.change_consentform", form),
+            "can_edit": may(request.user, "consent.change_consentform", form),
             "plain_uses": permitted_uses(form),
         },
     )

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from governance.accounts.selectors import is_portal_staff
 from governance.api.permissions import ANYONE, SIGNED_IN
+from governance.core.permissions import may
 from governance.engagement import questions, selectors, services
 from governance.engagement.models import (
     CONSULTATION_MACHINE,
@@ -182,9 +183,9 @@ class SurveyViewSet(
         """Counts per question; staff see everything, others published results with small
         groups suppressed."""
         survey = _survey_or_404(pk)
-        if not request.user.has_perm("engagement.see_results", survey):
+        if not may(request.user, "engagement.see_results", survey):
             raise Http404
-        staff = request.user.has_perm("engagement.see_every_answer", survey)
+        staff = may(request.user, "engagement.see_every_answer", survey)
         results = survey_results(survey, public=not staff)
         return Response(
             {

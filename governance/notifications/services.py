@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from governance.accounts.selectors import language_of
 from governance.audit.services import record
 from governance.core.errors import InvalidTransition, NotPermitted
+from governance.core.permissions import may
 from governance.notifications.models import EMAIL_STATES, WITHHELD_BODY, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ def resend(*, email: OutboundEmail, actor) -> OutboundEmail:
     (attempts, last error) stays in one place; the audit event records who resent it and what
     state it was in.
     """
-    if not actor.has_perm("accounts.manage_outbox"):
+    if not may(actor, "accounts.manage_outbox"):
         raise NotPermitted(_("Only portal staff may resend email."))
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
@@ -167,7 +168,7 @@ def resend(*, email: OutboundEmail, actor) -> OutboundEmail:
 
 def send_test_email(*, actor) -> OutboundEmail:
     """Staff check that mail leaves the portal: a short message to themselves."""
-    if not actor.has_perm("accounts.manage_outbox"):
+    if not may(actor, "accounts.manage_outbox"):
         raise NotPermitted(_("Only portal staff may send test email."))
     with transaction.atomic():
         email = send_email(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
+from governance.core.permissions import may
 from governance.notifications import selectors, services
 from governance.notifications.forms import OutboundEmailFilter
 
@@ -16,7 +17,7 @@ PAGE_SIZE = 50
 
 
 def _require_outbox_manager(request) -> None:
-    if not request.user.has_perm("accounts.manage_outbox"):
+    if not may(request.user, "accounts.manage_outbox"):
         raise Http404
 
 

@@ -171,7 +171,7 @@ def test_erasure_page_requires_sign_in(client):
     assert client.get(reverse("accounts:erasure")).status_code == 302
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 12), (3, 12)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 10), (3, 10)])
 def test_profile_query_count(alice_client, alice, django_assert_num_queries, count, queries):
     for index in range(count):
         MembershipFactory(person=alice, role="researcher")
@@ -182,7 +182,7 @@ def test_profile_query_count(alice_client, alice, django_assert_num_queries, cou
     assert len(response.context["memberships"]) == count
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 8), (3, 8)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 6), (3, 6)])
 def test_erasure_page_query_count(
     alice_client, alice, staff, django_assert_num_queries, count, queries
 ):

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from governance.api.schema import error_statuses
+from tests.factories import person_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -132,10 +133,10 @@ def test_schema_bodies_are_json_except_where_a_file_is_sent(schema):
     assert media_types("/api/v1/consent-forms/") == {"application/json", "multipart/form-data"}
 
 
-def test_api_form_encoded_body_is_refused_with_415(alice):
+def test_api_form_encoded_body_is_refused_with_415(db):
     # A form encoding cannot say null nor nest lists: the API does not guess what it meant.
     api = APIClient()
-    api.force_authenticate(alice)
+    api.force_authenticate(person_with_role("researcher"))
 
     response = api.post("/api/v1/access-requests/", {"title": "x"}, format="multipart")
 

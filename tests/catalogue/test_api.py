@@ -125,9 +125,25 @@ def test_datasets_create_bad_input_names_the_fields(holder, holder_org):
     assert {"persistent_url", "modalities", "subject_count"} <= set(body)
 
 
-def test_datasets_update_by_another_holder_is_404(holder_org, other_holder):
+def test_datasets_update_by_another_holder_is_403_for_a_published_dataset(holder_org, other_holder):
+    # The published dataset is public: the other holder sees it, and is told why not (403).
     dataset = DatasetFactory(custodian=holder_org)
     published(dataset)
+
+    response = api_as(other_holder).patch(
+        f"/api/v1/datasets/{dataset.pk}/", {"title": "Mine now"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert "Only the data holder of this dataset" in response.json()["detail"]
+    dataset.refresh_from_db()
+    assert dataset.title != "Mine now"
+
+
+def test_datasets_update_of_an_unpublished_dataset_by_another_holder_is_404(
+    holder_org, other_holder
+):
+    dataset = DatasetFactory(custodian=holder_org)
 
     response = api_as(other_holder).patch(
         f"/api/v1/datasets/{dataset.pk}/", {"title": "Mine now"}, format="json"

@@ -269,9 +269,8 @@ def test_my_datasets_query_count(client, holder, holder_org, django_assert_num_q
     for _ in range(count):
         published(DatasetFactory(custodian=holder_org))
     client.force_login(holder)
-    # session, user, roles, holder orgs, count, user and group permissions (nav), page,
-    # 2 prefetches
-    with django_assert_num_queries(14):
+    # session, user, roles, holder orgs, count, page, 2 prefetches
+    with django_assert_num_queries(12):
         response = client.get(reverse("catalogue:mine"))
     assert len(response.context["page"].object_list) == count
 

@@ -90,9 +90,8 @@ def test_dataset_page_query_count(
     client.force_login(holder)
     client.get(reverse("consent:dataset", args=[dataset.pk]))  # session and caches warm
 
-    # session, user, roles, holder orgs, dataset, counts, forms, chart, list count, the page's
-    # two permission lookups (base.html), list page
-    with django_assert_num_queries(16):
+    # session, user, roles, holder orgs, dataset, counts, forms, chart, list count, list page
+    with django_assert_num_queries(14):
         response = client.get(reverse("consent:dataset", args=[dataset.pk]))
     assert response.context["page"].paginator.count == count
 
@@ -342,8 +341,8 @@ def test_overview_query_count(client, holder, holder_org, count, django_assert_n
     client.force_login(holder)
     client.get(reverse("consent:overview"))
 
-    # session, user, roles, holder orgs, datasets with counts, withdrawals, 2 permission lookups
-    with django_assert_num_queries(12):
+    # session, user, roles, holder orgs, datasets with counts, withdrawals
+    with django_assert_num_queries(10):
         response = client.get(reverse("consent:overview"))
     assert len(response.context["datasets"]) == count
 
@@ -357,8 +356,8 @@ def test_figures_page_query_count(
     client.force_login(patient_rep)
     client.get(reverse("consent:figures"))
 
-    # session, user, roles, holder orgs, figures (3), quarters, forms (2), 2 permission lookups
-    with django_assert_num_queries(15):
+    # session, user, roles, holder orgs, figures (3), quarters, forms (2)
+    with django_assert_num_queries(13):
         response = client.get(reverse("consent:figures"))
     assert len(response.context["figures"]) == count
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.accounts.selectors import is_portal_staff
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
+from governance.core.permissions import may
 from governance.engagement import exports, questions, selectors, services
 from governance.engagement.forms import (
     AboutYouForm,
@@ -474,9 +475,9 @@ def _results_survey(request, pk: int) -> tuple[Survey, bool]:
     """The survey whose results the person may see (404 otherwise), and whether they see the
     public (suppressed) version; staff may ask for it with `?view=public`."""
     survey = Survey.objects.filter(pk=pk).first()
-    if survey is None or not request.user.has_perm("engagement.see_results", survey):
+    if survey is None or not may(request.user, "engagement.see_results", survey):
         raise Http404
-    if request.user.has_perm("engagement.see_every_answer", survey):
+    if may(request.user, "engagement.see_every_answer", survey):
         return survey, request.GET.get("view") == "public"
     return survey, True
 
@@ -486,8 +487,8 @@ def _every_answer_survey(request, pk: int) -> Survey:
     survey = Survey.objects.filter(pk=pk).first()
     person = request.user
     if survey is None or not (
-        person.has_perm("engagement.see_results", survey)
-        and person.has_perm("engagement.see_every_answer", survey)
+        may(person, "engagement.see_results", survey)
+        and may(person, "engagement.see_every_answer", survey)
     ):
         raise Http404
     return survey

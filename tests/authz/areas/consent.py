@@ -11,14 +11,10 @@ personas these pages are 404, and their API lists are empty.
 from __future__ import annotations
 
 from tests.authz.table import (
-    PERSONAS,
     SIGNED_IN,
-    VALIDATES_FIRST,
-    WRITE_NARROWER,
     api,
     api_prefixes,
     page,
-    validates_first,
     who,
 )
 
@@ -75,18 +71,12 @@ MANAGERS = who("holder", "admin")  # the dataset's holders and staff: the pseudo
 READERS = who("holder", "admin", "patientorg")  # figures and the forms in use
 # The published form is seen by its readers: a reader who may not write it should get 403.
 SEEN = {"*": 404, "patientorg": 403}
-NARROWER = {"disagrees": {"patientorg": 404}, "why": WRITE_NARROWER}
 
 
 MULTIPART_FIRST = (
-    "The import reads a multipart body before it asks whether the person may import: the "
-    "matrix's JSON body is refused as an unsupported media type (415) for everyone, the "
-    "managers too (for them a refusal of the body), instead of 403 for the others."
+    "The import takes a multipart body (a CSV file): the matrix's JSON body is refused as an "
+    "unsupported media type (415) to those who may import; the others are refused first (403)."
 )
-
-
-def body_first(allow, code: int = 400) -> dict:
-    return {"disagrees": validates_first(allow, code), "why": VALIDATES_FIRST}
 
 
 PAGES = [
@@ -110,14 +100,13 @@ PAGES = [
     page("consent:form", READERS, subject="form.published", denied=404),
     page("consent:form_document", READERS, subject="form.published", denied=404),
     # In use: the editors are sent back to the form (a redirect), the publication is refused.
-    page("consent:form_edit", MANAGERS, subject="form.published", denied=SEEN, **NARROWER),
+    page("consent:form_edit", MANAGERS, subject="form.published", denied=SEEN),
     page(
         "consent:form_publish",
         MANAGERS,
         "POST",
         subject="form.published",
         denied=SEEN,
-        **NARROWER,
     ),
     page(
         "consent:form_new_version",
@@ -125,33 +114,30 @@ PAGES = [
         "POST",
         subject="form.published",
         denied=SEEN,
-        **NARROWER,
     ),
 ]
 
 API = [
     api("GET /api/v1/consent-forms/", SIGNED_IN),
-    api("POST /api/v1/consent-forms/", MANAGERS, **body_first(MANAGERS)),
+    api("POST /api/v1/consent-forms/", MANAGERS),
     api("GET /api/v1/consent-forms/{id}/", READERS, "form.published", denied=404),
-    api("PUT /api/v1/consent-forms/{id}/", MANAGERS, "form.published", denied=SEEN, **NARROWER),
-    api("PATCH /api/v1/consent-forms/{id}/", MANAGERS, "form.published", denied=SEEN, **NARROWER),
+    api("PUT /api/v1/consent-forms/{id}/", MANAGERS, "form.published", denied=SEEN),
+    api("PATCH /api/v1/consent-forms/{id}/", MANAGERS, "form.published", denied=SEEN),
     api(
         "POST /api/v1/consent-forms/{id}/publish/",
         MANAGERS,
         "form.published",
         denied=SEEN,
-        **NARROWER,
     ),
     api(
         "POST /api/v1/consent-forms/{id}/new-version/",
         MANAGERS,
         "form.published",
         denied=SEEN,
-        **NARROWER,
     ),
     # Lists: everyone signed in gets one, empty but for the managers.
     api("GET /api/v1/consent-records/", SIGNED_IN),
-    api("POST /api/v1/consent-records/", MANAGERS, **body_first(MANAGERS)),
+    api("POST /api/v1/consent-records/", MANAGERS),
     api("GET /api/v1/consent-records/{id}/", MANAGERS, "record.moir", denied=404),
     api("GET /api/v1/consent-records/{id}/", MANAGERS, "record.withdrawn", denied=404),
     api("POST /api/v1/consent-records/{id}/withdraw/", MANAGERS, "record.moir", denied=404),
@@ -160,11 +146,11 @@ API = [
     api(
         "POST /api/v1/consent-records/import/",
         MANAGERS,
-        disagrees=dict.fromkeys(PERSONAS, 415),
+        disagrees=dict.fromkeys(MANAGERS, 415),
         why=MULTIPART_FIRST,
     ),
-    api("GET /api/v1/consent-records/fhir-bundle/", MANAGERS, denied=404, **body_first(MANAGERS)),
-    api("GET /api/v1/consent-records/figures/", READERS, denied=404),
+    api("GET /api/v1/consent-records/fhir-bundle/", MANAGERS),
+    api("GET /api/v1/consent-records/figures/", READERS),
 ]
 
 ROWS = [*PAGES, *API]
