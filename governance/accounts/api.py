@@ -285,22 +285,17 @@ class PersonViewSet(
     ordering_fields = ["email", "date_joined"]
     queryset = User.objects.none()  # for the schema; requests use get_queryset
     http_method_names = ["get", "patch", "head", "options"]
-    # The queryset is the person alone (staff: everyone); the service asks who may rename.
+    # The queryset is the person alone (staff: everyone); only the person renames themselves.
     action_rules = {
         "list": SIGNED_IN,
         "retrieve": SIGNED_IN,
-        "update": SIGNED_IN,
-        "partial_update": SIGNED_IN,
+        "update": "accounts.change_person",  # not offered (PATCH only): 405 first
+        "partial_update": "accounts.change_person",
     }
 
     def get_queryset(self):
-        user = self.request.user
-        qs = User.objects.prefetch_related(
-            "memberships__organisation",
-        ).order_by("email")
-        if selectors.is_portal_staff(user):
-            return qs
-        return qs.filter(pk=user.pk)
+        people = selectors.people_visible_to(self.request.user)
+        return people.prefetch_related("memberships__organisation").order_by("email")
 
     def perform_update(self, serializer):
         serializer.instance = services.person_update_profile(

@@ -143,7 +143,7 @@ def _staff_section() -> Section:
 
 
 def areas(person, roles: frozenset[str]) -> list[Area]:
-    if not may(person, "accounts.view_audit"):
+    if not may(person, "audit.view_trail"):
         return []
     return [
         Area(_("Audit trail"), reverse("audit:list"), "audit"),

@@ -60,6 +60,13 @@ def people() -> QuerySet[User]:
     return User.objects.filter(erased_at__isnull=True)
 
 
+def people_visible_to(person) -> QuerySet[User]:
+    """The people a person sees through the API: themselves (staff: everyone)."""
+    if is_portal_staff(person):
+        return User.objects.all()
+    return User.objects.filter(pk=person.pk)
+
+
 def people_for_staff(*, query: str = "") -> QuerySet[User]:
     """Everyone with an account, erased people last, with their memberships in one query."""
     qs = User.objects.prefetch_related(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,21 +20,9 @@ from django.views.decorators.http import require_POST
 from governance.accounts import forms, selectors, services
 from governance.accounts.models import ErasureRequest, Membership, Organisation
 from governance.core.errors import PortalError
+from governance.core.permissions import rule_required
 
 PAGE_SIZE = 25
-
-
-def staff_required(view):
-    """Staff pages: sign in first; for anyone else the page does not exist (404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not selectors.is_portal_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _page(request, queryset):
@@ -171,7 +158,7 @@ def erasure(request):
 # Staff: erasure requests
 
 
-@staff_required
+@rule_required("accounts.decide_erasure")
 def erasure_request_list(request):
     filterset = forms.ErasureRequestFilter(
         request.GET or {"state": ErasureRequest.State.REQUESTED},
@@ -187,7 +174,7 @@ def erasure_request_list(request):
     )
 
 
-@staff_required
+@rule_required("accounts.decide_erasure")
 def erasure_request_detail(request, request_id: int):
     erasure_request = get_object_or_404(selectors.erasure_requests_for_staff(), pk=request_id)
     form = forms.ErasureDecisionForm(request.POST or None)
@@ -226,7 +213,7 @@ def erasure_request_detail(request, request_id: int):
 # Staff: people
 
 
-@staff_required
+@rule_required("accounts.list_people")
 def people_list(request):
     query = request.GET.get("q", "").strip()
     people = selectors.people_for_staff(query=query).prefetch_related("authenticator_set")
@@ -240,7 +227,7 @@ def people_list(request):
 # Staff: organisations and memberships
 
 
-@staff_required
+@rule_required("accounts.manage_organisations")
 def organisation_list(request):
     filterset = forms.OrganisationFilter(request.GET, queryset=selectors.organisations())
     return render(
@@ -253,7 +240,7 @@ def organisation_list(request):
     )
 
 
-@staff_required
+@rule_required("accounts.manage_organisations")
 def organisation_create(request):
     form = forms.OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -267,7 +254,7 @@ def organisation_create(request):
     return render(request, "accounts/organisation_form.html", {"form": form})
 
 
-@staff_required
+@rule_required("accounts.manage_organisations")
 def organisation_edit(request, organisation_id: int):
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     # The form gets its own copy: validation writes into its instance, the heading must not change.
@@ -303,13 +290,13 @@ def _organisation_detail(request, organisation, membership_form):
     )
 
 
-@staff_required
+@rule_required("accounts.manage_organisations")
 def organisation_detail(request, organisation_id: int):
     organisation = get_object_or_404(Organisation, pk=organisation_id)
     return _organisation_detail(request, organisation, forms.MembershipAddForm())
 
 
-@staff_required
+@rule_required("accounts.manage_memberships")
 @require_POST
 def membership_add(request, organisation_id: int):
     organisation = get_object_or_404(Organisation, pk=organisation_id)
@@ -338,7 +325,7 @@ def membership_add(request, organisation_id: int):
     return _organisation_detail(request, organisation, form)
 
 
-@staff_required
+@rule_required("accounts.manage_memberships")
 @require_POST
 def membership_remove(request, membership_id: int):
     membership = get_object_or_404(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import has_totp, is_portal_staff
+from governance.accounts.selectors import has_totp
 from governance.agreements import rules, selectors, services
 from governance.agreements.documents import document_context
 from governance.agreements.forms import (
@@ -264,7 +264,6 @@ def grant_list(request):
         "agreements/grant_list.html",
         {
             **filtered_page(request, filterset, page_size=PAGE_SIZE),
-            "is_staff": is_portal_staff(request.user),
         },
     )
 

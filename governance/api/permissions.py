@@ -18,11 +18,12 @@ outside it is 404, so ids leak nothing. A rule refused on a visible object is 40
 refused anything is 401. The rule is asked before the body is validated, so that a person
 without the right never learns from a 400 what the body should have held.
 
-An action missing from `action_rules` is a configuration error, so that a new action cannot
-escape the rules; `tests/api/test_permissions.py` checks that every viewset of the router that
-declares `action_rules` names a rule for each of its actions. The class is the API's default
-(`DEFAULT_PERMISSION_CLASSES`). Viewsets not yet moved to it (no `action_rules`) need a signed-in
-person, as before, or keep their own permission classes (issue 15 lists what remains).
+A viewset without `action_rules`, or an action missing from it, is a configuration error, so
+that a new endpoint cannot escape the rules; `tests/api/test_permissions.py` checks that every
+viewset of the router declares `action_rules` naming a rule for each of its actions, and that
+none overrides the permission classes. The class is the API's default
+(`DEFAULT_PERMISSION_CLASSES`); only the protocol endpoints that are not part of the REST API
+(OAuth, the GA4GH permissions, the schema) have their own.
 """
 
 from __future__ import annotations
@@ -48,11 +49,17 @@ class RulesPermission(BasePermission):
     def _rule(self, view) -> str | None:
         declared = getattr(view, "action_rules", None)
         if declared is None:
-            # Until every viewset declares its rules (issue 15): signed-in, as before.
-            return SIGNED_IN
+            raise ImproperlyConfigured(
+                f"{type(view).__name__} declares no action_rules: name the rule of each action"
+            )
         if not hasattr(view, "action"):
             # A plain APIView names its rules by HTTP method ("get", "post").
-            return declared.get(view.request.method.lower()) or SIGNED_IN
+            method = view.request.method.lower()
+            if method not in declared and method not in ("head", "options"):
+                raise ImproperlyConfigured(
+                    f"{type(view).__name__}.action_rules names no rule for {method.upper()}"
+                )
+            return declared.get(method, declared.get("get"))
         action = view.action
         if action is None:  # a method the viewset does not offer: 405 follows
             return None

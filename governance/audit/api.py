@@ -49,7 +49,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AuditEventSerializer
     # Single events are hidden by the queryset instead (404), so ids leak nothing.
-    action_rules = {"list": "accounts.view_audit", "retrieve": SIGNED_IN}
+    action_rules = {"list": "audit.view_trail", "retrieve": SIGNED_IN}
     filterset_class = AuditEventFilter
     ordering_fields = ["sequence", "at"]
     ordering = ["-sequence"]
@@ -60,7 +60,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_queryset(self):
-        if not may(self.request.user, "accounts.view_audit"):
+        if not may(self.request.user, "audit.view_trail"):
             return AuditEvent.objects.none()
         return selectors.events()
 

@@ -65,7 +65,7 @@ def record(
 
 def verify_trail(*, actor) -> selectors.ChainReport:
     """Staff check the chain from the audit page; the check and its outcome are recorded too."""
-    if not may(actor, "accounts.view_audit"):
+    if not may(actor, "audit.view_trail"):
         raise NotPermitted(_("Only portal staff may verify the audit trail."))
     report = selectors.verify_chain()
     record(

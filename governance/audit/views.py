@@ -1,4 +1,4 @@
-"""Staff pages for the audit trail. People without `accounts.view_audit` get 404."""
+"""Staff pages for the audit trail. People without `audit.view_trail` get 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 
 
 def _require_audit_reader(request) -> None:
-    if not may(request.user, "accounts.view_audit"):
+    if not may(request.user, "audit.view_trail"):
         raise Http404
 
 

@@ -338,11 +338,12 @@ class ProposalViewSet(
     )
     def attachments(self, request, pk=None):
         """Upload the file answering a file question of a draft (multipart)."""
+        own = self._own()  # the rule before the body: the file is not read for others
         body = ProposalAttachmentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         proposal = services.proposal_save(
             actor=request.user,
-            proposal=self._own(),
+            proposal=own,
             files={body.validated_data["question"]: body.validated_data["file"]},
         )
         return self._answer(request, proposal)

@@ -66,7 +66,15 @@ def may_apply(person) -> bool:
 
 
 def is_applicant_of(person, proposal) -> bool:
-    return proposal.organisation_id in applicant_organisation_ids(person)
+    """An applicant of the proposing organisation, or the person who wrote the proposal: the
+    author stays its applicant on the record when their role changes (the repository's author
+    became its data holder once onboarded, and still answers the onboarding checklist)."""
+    if person is None or not person.is_authenticated:
+        return False
+    return (
+        proposal.organisation_id in applicant_organisation_ids(person)
+        or proposal.created_by_id == person.pk
+    )
 
 
 def is_evaluator(person) -> bool:
@@ -89,3 +97,5 @@ rules.add_perm("calls.apply", rules.predicate(lambda person: may_apply(person)))
 rules.add_perm("calls.edit_proposal", rules.predicate(is_applicant_of))
 rules.add_perm("calls.decide", rules.predicate(may_decide))
 rules.add_perm("calls.read_decision_letter", rules.predicate(may_read_decision_letter))
+# The coordination office checks what selected applicants send for onboarding.
+rules.add_perm("calls.review_onboarding", rules.predicate(lambda person: is_portal_staff(person)))

@@ -98,7 +98,9 @@ def proposals_visible_to(person) -> QuerySet[Proposal]:
         return qs.none()
     if is_portal_staff(person):
         return qs
-    condition = Q(organisation_id__in=rules.applicant_organisation_ids(person))
+    condition = Q(organisation_id__in=rules.applicant_organisation_ids(person)) | Q(
+        created_by=person
+    )
     if has_role(person, Role.CALL_CHAIR):
         condition |= Q(call__in=calls_chaired_by(person).values("pk")) & ~Q(
             state=Proposal.State.DRAFT
@@ -133,10 +135,14 @@ def proposal_for(person, pk: int) -> Proposal:
 
 
 def own_proposal_for(person, pk: int) -> Proposal:
-    """A proposal of one of the person's applicant organisations (drafting, submitting)."""
+    """A proposal of one of the person's applicant organisations, or one they wrote (drafting,
+    submitting, onboarding)."""
     proposal = (
         with_listing_details(Proposal.objects.all())
-        .filter(pk=pk, organisation_id__in=rules.applicant_organisation_ids(person))
+        .filter(
+            Q(organisation_id__in=rules.applicant_organisation_ids(person)) | Q(created_by=person),
+            pk=pk,
+        )
         .first()
     )
     if proposal is None:

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.accounts.roles import Role
-from governance.accounts.selectors import is_portal_staff, organisations_of
+from governance.accounts.selectors import organisations_of
 from governance.calls import rules, selectors, services
 from governance.calls.answers import display_answer, eligibility
 from governance.calls.forms import (
@@ -36,6 +36,7 @@ from governance.calls.models import (
 from governance.calls.reporting import country_chart, simple_chart
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
+from governance.core.permissions import may, require_or_404
 from governance.core.times import remember_zone
 from governance.core.uploads import KINDS
 
@@ -259,11 +260,8 @@ def proposal_detail(request, pk: int):
     attachments = [a for a in attachments if a.pk in kept]
     released = selectors.released_decision(proposal)
     may_chair = rules.may_chair(request.user, proposal.call)
-    items = (
-        selectors.onboarding_items(proposal)
-        if is_applicant or is_portal_staff(request.user)
-        else []
-    )
+    reviews_onboarding = may(request.user, "calls.review_onboarding")
+    items = selectors.onboarding_items(proposal) if is_applicant or reviews_onboarding else []
     return render(
         request,
         "calls/proposal_detail.html",
@@ -286,7 +284,7 @@ def proposal_detail(request, pk: int):
             "items": items,
             "item_form": OnboardingItemForm(),
             "review_form": OnboardingReviewForm(),
-            "is_staff": is_portal_staff(request.user),
+            "reviews_onboarding": reviews_onboarding,
         },
     )
 
@@ -648,8 +646,7 @@ def onboarding_submit(request, pk: int):
 @login_required
 @require_POST
 def onboarding_review(request, pk: int):
-    if not is_portal_staff(request.user):
-        raise Http404
+    require_or_404(request.user, "calls.review_onboarding")
     item = get_object_or_404(OnboardingItem, pk=pk)
     form = OnboardingReviewForm(request.POST)
     form.is_valid()

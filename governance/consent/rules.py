@@ -62,6 +62,8 @@ rules.add_perm("consent.manage_records", is_staff | is_data_holder)
 rules.add_perm("consent.manage_dataset_records", is_staff | manages_dataset)
 rules.add_perm("consent.change_record", is_staff | manages_record)
 rules.add_perm("consent.change_consentform", is_staff | manages_form)
+# Federation-wide forms (no holder organisation) are the coordination office's.
+rules.add_perm("consent.write_federation_form", is_staff)
 # Aggregated, non-identifying figures and the forms in use.
 rules.add_perm("consent.view_figures", is_staff | is_data_holder | is_patient_org_rep)
 

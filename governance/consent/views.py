@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import is_portal_staff, organisations
+from governance.accounts.selectors import organisations
 from governance.consent import importing, selectors, services
 from governance.consent.charts import column_chart
 from governance.consent.fhir import bundle_chunks
@@ -272,7 +272,7 @@ def form_document(request, pk: int):
 
 def _form_organisations(person):
     qs = organisations().order_by("name")
-    if is_portal_staff(person):
+    if may(person, "consent.write_federation_form"):
         return qs
     return qs.filter(pk__in=holder_organisation_ids(person))
 
@@ -284,7 +284,7 @@ def form_create(request):
         request.POST or None,
         request.FILES or None,
         organisations=_form_organisations(request.user),
-        federation_allowed=is_portal_staff(request.user),
+        federation_allowed=may(request.user, "consent.write_federation_form"),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,8 +10,12 @@ written into the rules (`is_portal_staff`), so staff lose nothing by this.
 
 from __future__ import annotations
 
+from functools import wraps
+
 import rules
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 REFUSED = _("You may not do this.")
@@ -38,3 +42,26 @@ def require(person, rule: str, obj=None) -> None:
     """The rule before the form or the body: refused, 403, and nothing of the input is read."""
     if not may(person, rule, obj):
         raise PermissionDenied(refusal(rule))
+
+
+def require_or_404(person, rule: str, obj=None) -> None:
+    """For pages that do not exist for those the rule refuses (staff's workspaces): 404."""
+    if not may(person, rule, obj):
+        raise Http404
+
+
+def rule_required(rule: str):
+    """A page for those the rule lets in: sign in first; for anyone else it does not exist (404).
+
+    The rule is asked without an object (a workspace: the technical services, the people)."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_or_404(request.user, rule)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

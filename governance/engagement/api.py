@@ -10,15 +10,12 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from governance.accounts.selectors import is_portal_staff
 from governance.api.permissions import ANYONE, SIGNED_IN
 from governance.core.permissions import may
 from governance.engagement import questions, selectors, services
 from governance.engagement.models import (
-    CONSULTATION_MACHINE,
     Comment,
     Consultation,
     Event,
@@ -127,22 +124,32 @@ class SurveyViewSet(
     """Open surveys and surveys with published results (staff: every survey)."""
 
     serializer_class = SurveySerializer
-    permission_classes = [AllowAny]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        # An invitation link answers without an account; the service checks the survey's access.
+        "respond": ANYONE,
+        # Results that are not published do not exist for the reader: 404 (asked inside).
+        "results": ANYONE,
+        "quotas": {"get": "engagement.run_survey", "post": "engagement.run_survey"},
+        "open": "engagement.run_survey",
+        "close": "engagement.run_survey",
+        "publish_results": "engagement.run_survey",
+    }
 
     def get_queryset(self):
-        qs = (
-            Survey.objects.all()
-            if self.action in ("respond", "results", "open", "close", "publish_results")
-            else selectors.surveys_visible_to(self.request.user)
-        )
-        return qs.prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=SurveySection.objects.order_by("position", "pk").prefetch_related(
-                    Prefetch("questions", queryset=Question.objects.order_by("position", "pk"))
-                ),
+        return (
+            selectors.surveys_visible_to(self.request.user)
+            .prefetch_related(
+                Prefetch(
+                    "sections",
+                    queryset=SurveySection.objects.order_by("position", "pk").prefetch_related(
+                        Prefetch("questions", queryset=Question.objects.order_by("position", "pk"))
+                    ),
+                )
             )
-        ).order_by("-created_at")
+            .order_by("-created_at")
+        )
 
     @extend_schema(request=RespondSerializer, responses={200: ResponseReceiptSerializer})
     @action(detail=True, methods=["post"])
@@ -203,11 +210,11 @@ class SurveyViewSet(
     @extend_schema(
         methods=["POST"], request=QuotaSerializer, responses={200: QuotaSerializer(many=True)}
     )
-    @action(detail=True, methods=["get", "post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["get", "post"])
     def quotas(self, request, pk=None):
         """Staff: every stakeholder group with its quota (`limit` null: none) and its submitted
         `responses`. POST `{"group", "limit"}` sets one quota; `"limit": null` removes it."""
-        survey = selectors.survey_for_staff(request.user, int(pk))
+        survey = self.get_object()
         if request.method == "POST":
             data = QuotaSerializer(data=request.data)
             data.is_valid(raise_exception=True)
@@ -220,17 +227,18 @@ class SurveyViewSet(
         return Response(QuotaSerializer(selectors.survey_quotas(survey), many=True).data)
 
     def _transition(self, request, pk, verb):
-        survey = selectors.survey_for_staff(request.user, int(pk))
-        survey = services.survey_transition(actor=request.user, survey=survey, action=verb)
+        survey = services.survey_transition(
+            actor=request.user, survey=self.get_object(), action=verb
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"])
     def open(self, request, pk=None):
         return self._transition(request, pk, "open")
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Close at once: nobody can answer after this. Calling it is the confirmation."""
         return self._transition(request, pk, "close")
@@ -240,7 +248,6 @@ class SurveyViewSet(
         detail=True,
         methods=["post"],
         url_path="publish-results",
-        permission_classes=[IsAuthenticated],
     )
     def publish_results(self, request, pk=None):
         return self._transition(request, pk, "publish_results")
@@ -382,9 +389,7 @@ class PolicyDocumentViewSet(
     the published versions); staff see every one and create them."""
 
     serializer_class = PolicyDocumentSerializer
-
-    def get_permissions(self):
-        return [IsAuthenticated()] if self.action == "create" else [AllowAny()]
+    action_rules = {"list": ANYONE, "retrieve": ANYONE, "create": "engagement.edit_policy"}
 
     def get_queryset(self):
         versions = selectors.policy_versions_visible_to(self.request.user).order_by("-number")
@@ -419,11 +424,15 @@ class PolicyVersionViewSet(
     `invalid_transition`); drafts are staff-only and editable."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "create": "engagement.edit_policy",
+        "update": "engagement.edit_policy",  # not offered (PATCH only): 405 first
+        "partial_update": "engagement.edit_policy",
+        "publish": "engagement.edit_policy",
+        "translations": "engagement.edit_policy",
+    }
 
     def get_serializer_class(self):
         if self.action == "partial_update":
@@ -432,10 +441,6 @@ class PolicyVersionViewSet(
 
     def get_queryset(self):
         qs = selectors.policy_versions_visible_to(self.request.user)
-        if self.action not in ("list", "retrieve", "create") and not is_portal_staff(
-            self.request.user
-        ):
-            qs = qs.none()  # writes: what a non-staff caller may not change is unknown to them
         document = self.request.query_params.get("document")
         if document and document.isdigit():
             qs = qs.filter(document_id=int(document))
@@ -549,18 +554,21 @@ class ConsultationViewSet(
 
     serializer_class = ConsultationSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_permissions(self):
-        if self.action in ("list", "retrieve", "comments"):
-            return [AllowAny()]
-        return [IsAuthenticated()]
+    action_rules = {
+        "list": ANYONE,
+        "retrieve": ANYONE,
+        "comments": ANYONE,
+        "comment": SIGNED_IN,
+        "create": "engagement.run_consultation",
+        "update": "engagement.run_consultation",  # not offered (PATCH only): 405 first
+        "partial_update": "engagement.run_consultation",
+        "open": "engagement.run_consultation",
+        "close": "engagement.run_consultation",
+        "publish_response": "engagement.run_consultation",
+    }
 
     def get_queryset(self):
         qs = selectors.consultations_for_list(self.request.user)
-        if self.action in ("partial_update", *CONSULTATION_MACHINE.transitions) and (
-            not is_portal_staff(self.request.user)
-        ):
-            qs = qs.none()
         return qs.prefetch_related(
             Prefetch("version__sections", queryset=PolicySection.objects.order_by("position"))
         ).order_by("-created_at")
@@ -606,7 +614,7 @@ class ConsultationViewSet(
         return self._transition(request, "publish_response", dict(data.validated_data))
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    @action(detail=True, methods=["post"])
     def comment(self, request, pk=None):
         """Comment on the version under consultation (a section or the whole policy)."""
         consultation = self.get_object()

@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy
 
 from governance.accounts import selectors as accounts
+from governance.core.permissions import explain
 from governance.engagement.models import Survey
 
 
@@ -29,3 +31,23 @@ rules.add_perm("engagement.see_results", is_staff | results_published)
 rules.add_perm("engagement.see_every_answer", is_staff)
 # Planning and changing events (the pages' event form and the API's create and update).
 rules.add_perm("engagement.change_event", is_staff)
+# Writing, opening, closing surveys, their quotas and publishing their results.
+rules.add_perm("engagement.run_survey", is_staff)
+# Preparing, opening, closing consultations, moderating their comments, publishing the response.
+rules.add_perm("engagement.run_consultation", is_staff)
+# Writing policy documents, their versions and translations, and publishing a version.
+rules.add_perm("engagement.edit_policy", is_staff)
+
+for _rule, _message in (
+    ("engagement.change_event", gettext_lazy("Only portal staff plan and change events.")),
+    ("engagement.run_survey", gettext_lazy("Only portal staff prepare and run surveys.")),
+    (
+        "engagement.run_consultation",
+        gettext_lazy("Only portal staff prepare and run consultations."),
+    ),
+    (
+        "engagement.edit_policy",
+        gettext_lazy("Only portal staff write and publish policy documents."),
+    ),
+):
+    explain(_rule, _message)

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from governance.accounts.selectors import is_portal_staff
+from governance.core.permissions import require_or_404
 from governance.engagement.models import (
     Comment,
     Consultation,
@@ -50,8 +51,7 @@ def survey_for(person, pk: int) -> Survey:
 
 
 def survey_for_staff(person, pk: int) -> Survey:
-    if not is_portal_staff(person):
-        raise Http404
+    require_or_404(person, "engagement.run_survey")
     survey = Survey.objects.filter(pk=pk).first()
     if survey is None:
         raise Http404
@@ -170,8 +170,7 @@ def comments_visible_to(person, consultation: Consultation) -> QuerySet[Comment]
 
 
 def comment_for_staff(person, pk: int) -> Comment:
-    if not is_portal_staff(person):
-        raise Http404
+    require_or_404(person, "engagement.run_consultation")
     comment = Comment.objects.select_related("consultation__version").filter(pk=pk).first()
     if comment is None:
         raise Http404
@@ -179,8 +178,7 @@ def comment_for_staff(person, pk: int) -> Comment:
 
 
 def consultation_for_staff(person, pk: int) -> Consultation:
-    if not is_portal_staff(person):
-        raise Http404
+    require_or_404(person, "engagement.run_consultation")
     return consultation_for(person, pk)
 
 
@@ -197,8 +195,7 @@ def policy_documents_for_list() -> QuerySet[PolicyDocument]:
 
 
 def policy_document_for_staff(person, pk: int) -> PolicyDocument:
-    if not is_portal_staff(person):
-        raise Http404
+    require_or_404(person, "engagement.edit_policy")
     document = PolicyDocument.objects.filter(pk=pk).first()
     if document is None:
         raise Http404
@@ -215,8 +212,7 @@ def policy_versions_of(document: PolicyDocument) -> QuerySet[PolicyVersion]:
 
 
 def policy_version_for_staff(person, pk: int) -> PolicyVersion:
-    if not is_portal_staff(person):
-        raise Http404
+    require_or_404(person, "engagement.edit_policy")
     version = PolicyVersion.objects.select_related("document").filter(pk=pk).first()
     if version is None:
         raise Http404
@@ -331,8 +327,7 @@ def events_upcoming(person=None) -> QuerySet[Event]:
 
 
 def event_for_staff(person, pk: int) -> Event:
-    if not is_portal_staff(person):
-        raise Http404
+    require_or_404(person, "engagement.change_event")
     event = Event.objects.filter(pk=pk).first()
     if event is None:
         raise Http404

@@ -131,7 +131,7 @@ def resend(*, email: OutboundEmail, actor) -> OutboundEmail:
     (attempts, last error) stays in one place; the audit event records who resent it and what
     state it was in.
     """
-    if not may(actor, "accounts.manage_outbox"):
+    if not may(actor, "notifications.manage_outbox"):
         raise NotPermitted(_("Only portal staff may resend email."))
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
@@ -168,7 +168,7 @@ def resend(*, email: OutboundEmail, actor) -> OutboundEmail:
 
 def send_test_email(*, actor) -> OutboundEmail:
     """Staff check that mail leaves the portal: a short message to themselves."""
-    if not may(actor, "accounts.manage_outbox"):
+    if not may(actor, "notifications.manage_outbox"):
         raise NotPermitted(_("Only portal staff may send test email."))
     with transaction.atomic():
         email = send_email(

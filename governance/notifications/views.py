@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 
 
 def _require_outbox_manager(request) -> None:
-    if not may(request.user, "accounts.manage_outbox"):
+    if not may(request.user, "notifications.manage_outbox"):
         raise Http404
 
 

@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
-from governance.accounts.selectors import is_portal_staff
 from governance.api.permissions import SIGNED_IN
 from governance.calls.models import ConflictOfInterest, Proposal, Review
 from governance.calls.selectors import proposals_visible_to
@@ -131,10 +130,7 @@ class ConflictViewSet(
     }
 
     def get_queryset(self) -> QuerySet[ConflictOfInterest]:
-        qs = ConflictOfInterest.objects.all()
-        if not is_portal_staff(self.request.user):
-            qs = qs.filter(evaluator_id=self.request.user.pk)
-        return qs.order_by("-declared_at", "pk")
+        return selectors.conflicts_visible_to(self.request.user).order_by("-declared_at", "pk")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -44,6 +44,14 @@ def conflicts_of(evaluator) -> QuerySet[ConflictOfInterest]:
     )
 
 
+def conflicts_visible_to(person) -> QuerySet[ConflictOfInterest]:
+    """The conflicts of interest a person sees: their own declarations (staff: every one)."""
+    qs = ConflictOfInterest.objects.all()
+    if is_portal_staff(person):
+        return qs
+    return qs.filter(evaluator_id=person.pk)
+
+
 def review_for(evaluator, proposal_pk: int) -> Review:
     """The evaluator's own review of a proposal: 404 without an active, conflict-free assignment."""
     review = (

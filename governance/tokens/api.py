@@ -9,13 +9,12 @@ schema describes it through `openapi.add_ga4gh_permissions`.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.accounts.selectors import is_portal_staff
+from governance.api.permissions import SIGNED_IN
 from governance.tokens import selectors, services
 from governance.tokens.models import IssuedToken, ServiceAuthorization, ServiceClient
 from governance.tokens.serializers import (
@@ -31,15 +30,6 @@ from governance.tokens.serializers import (
 )
 
 
-class IsPortalStaff(permissions.IsAuthenticated):
-    """The staff pages' rule (`staff_required`); here others get 403, as on `audit-events`."""
-
-    message = _("Only portal staff may manage technical services.")
-
-    def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and is_portal_staff(request.user)
-
-
 def _no_store(response: Response) -> Response:
     response["Cache-Control"] = "no-store"
     return response
@@ -51,7 +41,22 @@ class ServiceClientViewSet(
     """Technical services registered as OAuth clients, with their issuance counts (staff)."""
 
     serializer_class = ServiceClientSerializer
-    permission_classes = [IsPortalStaff]
+    # Staff only, lists included: a service's secrets and counts are nobody else's business.
+    action_rules = dict.fromkeys(
+        [
+            "list",
+            "retrieve",
+            "create",
+            "partial_update",
+            "rotate_secret",
+            "rotate_webhook_secret",
+            "activate",
+            "deactivate",
+            "statistics",
+            "deliveries",
+        ],
+        "tokens.manage_services",
+    )
     filterset_fields = ["is_active"]
     ordering_fields = ["created_at", "issued_today", "issued_week"]
     queryset = ServiceClient.objects.none()  # for the schema; requests use get_queryset
@@ -146,6 +151,11 @@ class ServiceAuthorisationViewSet(viewsets.ReadOnlyModelViewSet):
     an authorisation already withdrawn among them, is 404."""
 
     serializer_class = ServiceAuthorisationSerializer
+    action_rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "withdraw": "tokens.withdraw_authorisation",
+    }
     ordering_fields = ["granted_at"]
     queryset = ServiceAuthorization.objects.none()  # for the schema; requests use get_queryset
 
@@ -167,6 +177,7 @@ class ServiceTokenViewSet(viewsets.ReadOnlyModelViewSet):
     and one no longer live, is 404."""
 
     serializer_class = ServiceTokenSerializer
+    action_rules = {"list": SIGNED_IN, "retrieve": SIGNED_IN, "revoke": "tokens.revoke_token"}
     ordering_fields = ["issued_at", "expires_at"]
     queryset = IssuedToken.objects.none()  # for the schema; requests use get_queryset
 

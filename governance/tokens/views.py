@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance.accounts.views import staff_required
 from governance.core.errors import PortalError
+from governance.core.permissions import rule_required
 from governance.tokens import selectors, services
 from governance.tokens.forms import ServiceClientForm
 
@@ -51,7 +51,7 @@ def withdraw_authorization(request, pk: int):
     return redirect("tokens:mine")
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_GET
 def clients(request):
     return render(
@@ -59,7 +59,7 @@ def clients(request):
     )
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_http_methods(["GET", "POST"])
 def client_create(request):
     form = ServiceClientForm(request.POST or None)
@@ -79,7 +79,7 @@ def client_create(request):
     return render(request, "tokens/client_form.html", {"form": form, "service": None})
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_http_methods(["GET", "POST"])
 def client_edit(request, pk: int):
     service = selectors.service_for_staff(pk)
@@ -114,7 +114,7 @@ def client_edit(request, pk: int):
     return render(request, "tokens/client_form.html", {"form": form, "service": service})
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_GET
 def client_detail(request, pk: int):
     service = selectors.service_for_staff(pk)
@@ -130,7 +130,7 @@ def client_detail(request, pk: int):
     )
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_POST
 def client_rotate_secret(request, pk: int):
     service = selectors.service_for_staff(pk)
@@ -142,7 +142,7 @@ def client_rotate_secret(request, pk: int):
     )
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_POST
 def client_rotate_webhook_secret(request, pk: int):
     service = selectors.service_for_staff(pk)
@@ -158,7 +158,7 @@ def client_rotate_webhook_secret(request, pk: int):
     )
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_POST
 def client_toggle(request, pk: int):
     service = selectors.service_for_staff(pk)
@@ -166,7 +166,7 @@ def client_toggle(request, pk: int):
     return redirect("tokens:client", pk=service.pk)
 
 
-@staff_required
+@rule_required("tokens.manage_services")
 @require_GET
 def deliveries(request):
     page = Paginator(selectors.deliveries(), PAGE_SIZE).get_page(request.GET.get("page"))

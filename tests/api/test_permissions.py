@@ -6,11 +6,13 @@ import pytest
 import rules
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from governance.api.permissions import ANYONE, SIGNED_IN, RulesPermission, allowed_actions
 from governance.api.urls import router
+from governance.core.permissions import explain
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,13 +139,62 @@ def _actions(viewset) -> set[str]:
     return offered | {extra.__name__ for extra in viewset.get_extra_actions()}
 
 
-def test_every_viewset_that_declares_rules_names_one_for_each_action():
+def test_every_viewset_of_the_router_names_a_rule_for_each_action():
     missing = {}
     for _prefix, viewset, _basename in router.registry:
         declared = getattr(viewset, "action_rules", None)
-        if declared is None:
-            continue  # not yet moved to the rules (issue 15)
-        assert RulesPermission in [*viewset.permission_classes], viewset
+        assert declared is not None, f"{viewset.__name__} declares no action_rules"
+        assert list(viewset.permission_classes) == [RulesPermission], viewset
+        for extra in viewset.get_extra_actions():
+            overridden = extra.kwargs.get("permission_classes")
+            assert overridden in (None, [RulesPermission]), (viewset, extra.__name__)
         if gap := _actions(viewset) - set(declared):
             missing[viewset.__name__] = sorted(gap)
     assert not missing
+
+
+class Undeclared(viewsets.ViewSet):
+    def list(self, request):
+        return Response([])
+
+
+def test_a_viewset_without_rules_is_a_configuration_error():
+    request = APIRequestFactory().get("/undeclared/")
+    force_authenticate(request, UserFactory())
+    with pytest.raises(ImproperlyConfigured, match="declares no action_rules"):
+        Undeclared.as_view({"get": "list"})(request)
+
+
+rules.add_perm(
+    "tests.comment_thing", rules.predicate(lambda user, thing: thing["owner"] == user.pk)
+)
+explain("tests.comment_thing", "Only the thing's owner comments on it.")
+
+
+class CommentedViewSet(viewsets.ViewSet):
+    action_rules = {"comments": {"get": ANYONE, "post": "tests.comment_thing"}}
+
+    def get_object(self):
+        thing = {"owner": int(self.kwargs["pk"])}
+        self.check_object_permissions(self.request, thing)
+        return thing
+
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk):
+        return Response(self.get_object())
+
+
+def test_an_action_of_several_methods_names_a_rule_per_method():
+    view = CommentedViewSet.as_view({"get": "comments", "post": "comments"}, detail=True)
+    person = UserFactory()
+    read = APIRequestFactory().get("/things/0/comments/")
+    assert view(read, pk=0).status_code == 200  # anyone reads
+    write = APIRequestFactory().post("/things/0/comments/")
+    force_authenticate(write, person)
+    refused = view(write, pk=0)
+    assert refused.status_code == 403
+    # The refusal says the rule's reason, not a generic "you may not".
+    assert refused.data["detail"] == "Only the thing's owner comments on it."
+    own = APIRequestFactory().post(f"/things/{person.pk}/comments/")
+    force_authenticate(own, person)
+    assert view(own, pk=person.pk).status_code == 200

@@ -89,24 +89,3 @@ def page(name: str, allow, method: str = "GET", subject: str | None = None, **kw
 def api(operation: str, allow, subject: str | None = None, **kw) -> Row:
     method, _, _ = operation.partition(" ")
     return Row(operation, frozenset(allow), method=method, subject=subject, **kw)
-
-
-VALIDATES_FIRST = (
-    "The operation validates the body before it asks whether the person may act: with the "
-    "matrix's empty body a person without the right gets 400 instead of 403/404 (the rules "
-    "must be asked first, issue 15 point 1: one DRF permission class asking the rules)."
-)
-WRITE_NARROWER = (
-    "The object is public, but the write operation's queryset is narrower than the read's: "
-    "404 instead of 403 for a visible object."
-)
-
-
-def outside(allow, code: int) -> dict[str, int | str]:
-    """`disagrees` for every persona outside `allow` that gets `code` instead of refusal."""
-    return {persona: code for persona in PERSONAS if persona not in allow}
-
-
-def validates_first(allow, code: int = 400) -> dict[str, int | str]:
-    """`disagrees` for the personas outside `allow` that learn from the body check first."""
-    return outside(allow, code)

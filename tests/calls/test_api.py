@@ -246,7 +246,7 @@ def test_proposals_page_query_count(client, django_assert_num_queries, call, app
         make_submitted(call, applicant, title=f"P{i}")
     client.force_login(applicant)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get("/calls/proposals/")
 
     assert response.content.decode().count("/calls/proposals/") >= count

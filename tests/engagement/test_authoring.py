@@ -112,9 +112,10 @@ def test_object_pages_are_404_for_people_who_are_not_staff(manager, client):
         reverse("engagement:consultation_edit", args=[draft.pk]),
     ]:
         assert client.get(url).status_code == 404, url
+    # The published version is public (the API shows it): publishing it is refused, 403.
     assert (
         client.post(reverse("engagement:policy_version_publish", args=[version.pk])).status_code
-        == 404
+        == 403
     )
 
 

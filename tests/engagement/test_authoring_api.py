@@ -225,7 +225,8 @@ def test_translation_endpoint(manager, staff_api, other_api):
         "plain_summary": "Resumen",
         "sections": [{"heading": "A", "body": "a"}, {"heading": "B", "body": "b"}],
     }
-    assert other_api.post(url, data, format="json").status_code == 404
+    # The published version is public: others are refused (403), not kept in the dark.
+    assert other_api.post(url, data, format="json").status_code == 403
     short = staff_api.post(url, {**data, "sections": data["sections"][:1]}, format="json")
     assert short.status_code == 400 and short.json()["code"] == "sections_mismatch"
     response = staff_api.post(url, data, format="json")
@@ -272,7 +273,7 @@ def test_consultation_create_and_patch_while_draft(manager, staff_api, other_api
     refused = staff_api.patch(url, {"title": "Too late"}, format="json")
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
     assert Consultation.objects.get().title == "Ask us"
-    assert other_api.post(url + "close/").status_code == 404
+    assert other_api.post(url + "close/").status_code == 403  # open: public, so refused
     assert staff_api.post(url + "close/").json()["state"] == "closed"
     published = staff_api.post(url + "publish-response/", {"response_summary": "Heard."})
     assert published.json()["state"] == "response_published"
@@ -320,8 +321,9 @@ def test_survey_quotas_endpoint(manager, staff_api, other_api):
     survey = survey_with_questions(manager)
     url = f"/api/v1/surveys/{survey.pk}/quotas/"
     assert APIClient().get(url).status_code == 401
-    assert other_api.get(url).status_code == 404
-    assert other_api.post(url, {"group": "patient", "limit": 1}, format="json").status_code == 404
+    # The survey is open, hence public: its quotas are refused to others (403), not hidden.
+    assert other_api.get(url).status_code == 403
+    assert other_api.post(url, {"group": "patient", "limit": 1}, format="json").status_code == 403
     rows = staff_api.get(url).json()
     assert {row["group"] for row in rows} >= {"patient", "industry"}
     assert all(row["limit"] is None for row in rows)

@@ -292,7 +292,7 @@ def test_ranking_query_count_constant(
                 call, applicant, chair, [evaluator1], title=f"R{count}-{i}"
             )
             score_and_submit(evaluator1, proposal, [3, 3, 3])
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(10):
             assert client.get(url).status_code == 200
 
 

@@ -66,8 +66,8 @@ def test_my_services_lists_authorisations_and_live_tokens(
     services.remember_consent(
         person=researcher, client=processing.service.application, scopes=["datasets"]
     )
-    # session, person, roles, two permission lookups (menu), authorisations, tokens
-    with django_assert_num_queries(8):
+    # session, person, roles, authorisations, tokens
+    with django_assert_num_queries(6):
         response = person_client.get(reverse("tokens:mine"))
     assert response.status_code == 200
     assert response.content.decode().count("Revoke token") == count

@@ -12,9 +12,9 @@ from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import is_portal_staff
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
+from governance.core.permissions import may, require, require_or_404
 from governance.engagement import selectors, services
 from governance.engagement.forms import (
     AnswerCommentForm,
@@ -32,7 +32,7 @@ def consultation_list(request):
         "engagement/consultation_list.html",
         {
             "consultations": list(selectors.consultations_for_list(request.user)),
-            "is_staff": is_portal_staff(request.user),
+            "is_staff": may(request.user, "engagement.run_consultation"),
         },
     )
 
@@ -42,8 +42,8 @@ def consultation_edit(request, pk: int | None = None):
     """Staff start a consultation on a published version (`?version=<id>` preselects it) or
     change a draft one; once open, what people were told stays as it was."""
     consultation = selectors.consultation_for_staff(request.user, pk) if pk else None
-    if consultation is None and not is_portal_staff(request.user):
-        raise Http404
+    if consultation is None:
+        require_or_404(request.user, "engagement.run_consultation")
     if consultation is not None and consultation.state != Consultation.State.DRAFT:
         messages.error(request, _("Only a draft consultation can be changed."))
         return redirect("engagement:consultation", pk=consultation.pk)
@@ -103,7 +103,7 @@ def _detail_context(request, consultation: Consultation, form=None) -> dict:
         ],
         "general_comments": general,
         "form": form if form is not None else CommentForm(version=version),
-        "is_staff": is_portal_staff(request.user),
+        "is_staff": may(request.user, "engagement.run_consultation", consultation),
         "actions": CONSULTATION_MACHINE.allowed_actions(consultation.state),
     }
 
@@ -235,9 +235,11 @@ def _confirm_closing(request, consultation: Consultation):
 @login_required
 @require_POST
 def consultation_transition(request, pk: int, action: str):
-    if not is_portal_staff(request.user) or action not in CONSULTATION_MACHINE.transitions:
+    if action not in CONSULTATION_MACHINE.transitions:
         raise Http404
+    # The consultation is public: a transition refused is 403, as in the API.
     consultation = selectors.consultation_for(request.user, pk)
+    require(request.user, "engagement.run_consultation", consultation)
     if action == "close" and not is_confirmed(request):
         return _confirm_closing(request, consultation)
     data = {}
@@ -273,10 +275,8 @@ def consultation_outcome(request, pk: int):
     """What we heard and what we changed: every public comment, our answer, the outcome, the
     change it caused, and the differences between the consulted and the new version."""
     consultation = selectors.consultation_for(request.user, pk)
-    if consultation.state != Consultation.State.RESPONSE_PUBLISHED and not is_portal_staff(
-        request.user
-    ):
-        raise Http404
+    if consultation.state != Consultation.State.RESPONSE_PUBLISHED:
+        require_or_404(request.user, "engagement.run_consultation", consultation)
     comments = [
         c
         for c in selectors.comments_visible_to(None, consultation)

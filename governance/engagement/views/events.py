@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import is_portal_staff
 from governance.core.errors import PortalError
+from governance.core.permissions import may, require_or_404
 from governance.core.spreadsheets import safe_row
 from governance.core.times import remember_zone
 from governance.engagement import ics, selectors, services
@@ -31,7 +31,7 @@ def event_list(request):
         "engagement/event_list.html",
         {
             "events": list(selectors.events_upcoming(request.user)),
-            "is_staff": is_portal_staff(request.user),
+            "is_staff": may(request.user, "engagement.change_event"),
         },
     )
 
@@ -40,8 +40,8 @@ def event_list(request):
 def event_edit(request, pk: int | None = None):
     """Staff plan an event or change one (same rules as the API: `services.event_save`)."""
     event = selectors.event_for_staff(request.user, pk) if pk else None
-    if event is None and not is_portal_staff(request.user):
-        raise Http404
+    if event is None:
+        require_or_404(request.user, "engagement.change_event")
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,7 +69,7 @@ def event_detail(request, pk: int):
             "registration": selectors.registration_of(request.user, event),
             "places_left": max(event.capacity - confirmed, 0),
             "is_past": event.starts_at <= timezone.now(),
-            "is_staff": is_portal_staff(request.user),
+            "is_staff": may(request.user, "engagement.change_event", event),
         },
     )
 
@@ -120,8 +120,7 @@ def event_ics(request, pk: int):
 
 @login_required
 def event_attendance(request, pk: int):
-    if not is_portal_staff(request.user):
-        raise Http404
+    require_or_404(request.user, "engagement.change_event")
     event = selectors.event_for(request.user, pk)
     registrations = event.registrations.select_related("person").exclude(
         status=Registration.Status.CANCELLED

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import is_portal_staff
 from governance.core.errors import PortalError
+from governance.core.permissions import require, require_or_404
 from governance.engagement import selectors, services
 from governance.engagement.forms import (
     PolicyDocumentForm,
@@ -23,8 +23,7 @@ from governance.engagement.models import PolicyVersion
 
 
 def _staff_only(request) -> None:
-    if not is_portal_staff(request.user):
-        raise Http404
+    require_or_404(request.user, "engagement.edit_policy")
 
 
 def _show(form, error: PortalError) -> None:
@@ -195,7 +194,11 @@ def policy_version_detail(request, pk: int):
 @login_required
 @require_POST
 def policy_version_publish(request, pk: int):
-    version = selectors.policy_version_for_staff(request.user, pk)
+    # A published version is public (the API shows it to anyone): refused, 403; a draft, 404.
+    version = selectors.policy_versions_visible_to(request.user).filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    require(request.user, "engagement.edit_policy", version)
     try:
         version = services.policy_version_publish(actor=request.user, version=version)
     except PortalError as error:

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import is_portal_staff
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
-from governance.core.permissions import may
+from governance.core.permissions import may, require_or_404
 from governance.engagement import exports, questions, selectors, services
 from governance.engagement.forms import (
     AboutYouForm,
@@ -35,8 +34,7 @@ RESUME_DAYS = 60
 
 
 def _staff_only(request) -> None:
-    if not is_portal_staff(request.user):
-        raise Http404
+    require_or_404(request.user, "engagement.run_survey")
 
 
 @require_GET
@@ -45,7 +43,7 @@ def survey_list(request):
     return render(
         request,
         "engagement/survey_list.html",
-        {"surveys": surveys, "is_staff": is_portal_staff(request.user)},
+        {"surveys": surveys, "is_staff": may(request.user, "engagement.run_survey")},
     )
 
 
@@ -87,7 +85,7 @@ def survey_detail(request, pk: int):
             "minutes": questions.estimate_text(services.survey_minutes(survey)),
             "problem": problem,
             "in_progress": response,
-            "is_staff": is_portal_staff(request.user),
+            "is_staff": may(request.user, "engagement.run_survey"),
             "needs_sign_in": (survey.access == Survey.Access.SIGNED_IN or not survey.anonymous)
             and not request.user.is_authenticated,
         },

@@ -200,7 +200,13 @@ API = [
     api("GET /api/v1/me/export/", SIGNED_IN),
     api("GET /api/v1/people/", SIGNED_IN),
     api("GET /api/v1/people/{id}/", who("applicant", "admin"), "person.applicant", denied=404),
-    api("PATCH /api/v1/people/{id}/", who("applicant", "admin"), "person.applicant", denied=404),
+    # Staff see everyone but rename nobody: a person's name is theirs to change.
+    api(
+        "PATCH /api/v1/people/{id}/",
+        who("applicant"),
+        "person.applicant",
+        denied={"*": 404, "admin": 403},
+    ),
     api("GET /api/v1/memberships/", SIGNED_IN),
     api("POST /api/v1/memberships/", STAFF),
     api(
