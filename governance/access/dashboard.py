@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.access import selectors
 from governance.access.models import AccessRequest
@@ -12,11 +14,12 @@ from governance.accounts.roles import Role
 from governance.core.dashboard import Item, Section
 from governance.core.navigation import Area
 
-WAITING_NOTES: dict[str, str] = {
-    AccessRequest.State.DRAFT: _("draft: check compatibility and submit it"),
-    AccessRequest.State.RETURNED: _("returned for changes: edit and submit it again"),
-    AccessRequest.State.SUBMITTED: _("submitted: waiting for the committees"),
-    AccessRequest.State.UNDER_REVIEW: _("under review by the committees"),
+# Lazy: translated in the language of the page that shows them, not of the first import.
+WAITING_NOTES: dict[str, Promise] = {
+    AccessRequest.State.DRAFT: gettext_lazy("draft: check compatibility and submit it"),
+    AccessRequest.State.RETURNED: gettext_lazy("returned for changes: edit and submit it again"),
+    AccessRequest.State.SUBMITTED: gettext_lazy("submitted: waiting for the committees"),
+    AccessRequest.State.UNDER_REVIEW: gettext_lazy("under review by the committees"),
 }
 
 
@@ -26,6 +29,7 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
         items = [
             Item(
                 text=access_request.title,
+                people=True,
                 url=reverse("access:request", args=[access_request.pk]),
                 note=str(
                     WAITING_NOTES.get(access_request.state, access_request.get_state_display())
@@ -51,6 +55,7 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
         items = [
             Item(
                 text=f"{item.dataset.title} — {item.request.title}",
+                people=True,
                 url=reverse("access:request", args=[item.request_id]),
                 note=(
                     _("from %(organisation)s, waiting for your decision")
@@ -82,6 +87,7 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                 items=[
                     Item(
                         text=dataset.title,
+                        people=True,
                         url=reverse("catalogue:dataset", args=[dataset.pk]),
                         note=_("published, but no access committee covers it"),
                     )

@@ -27,6 +27,7 @@ def _researcher_section(person) -> Section:
     items = [
         Item(
             text=agreement.request.title,
+            people=True,
             url=reverse("agreements:detail", args=[agreement.pk]),
             note=_("data-use agreement (version %(version)s) waiting for your signature")
             % {"version": agreement.version},
@@ -36,6 +37,7 @@ def _researcher_section(person) -> Section:
     items += [
         Item(
             text=grant.dataset.title,
+            people=True,
             url=reverse("agreements:grant", args=[grant.pk]),
             note=_("your access ends on %(date)s") % {"date": format_day(last_day(grant.ends_at))},
         )
@@ -67,6 +69,7 @@ def _holder_section(person) -> Section:
     items = [
         Item(
             text=agreement.request.title,
+            people=True,
             url=reverse("agreements:detail", args=[agreement.pk]),
             note=_("signed by %(researcher)s: waiting for your countersignature")
             % {"researcher": agreement.researcher},

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.calls import selectors
 from governance.calls.models import Proposal
+from governance.core.content import people
 from governance.core.dashboard import Item, Section
 from governance.core.navigation import Area
 
@@ -31,7 +33,8 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                     Item(
                         p.title,
                         reverse("calls:proposal", args=[p.pk]),
-                        f"{p.get_state_display()} · {p.call.title}",
+                        format_html("{} · {}", p.get_state_display(), people(p.call.title)),
+                        people=True,
                     )
                     for p in proposals
                 ],
@@ -51,7 +54,11 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                 title=_("Proposals to evaluate"),
                 role=Role.EVALUATOR,
                 items=[
-                    Item(a.proposal.title, reverse("reviews:review", args=[a.proposal.pk]))
+                    Item(
+                        a.proposal.title,
+                        reverse("reviews:review", args=[a.proposal.pk]),
+                        people=True,
+                    )
                     for a in pending
                 ],
                 empty_text=_("No review waits for you."),
@@ -67,7 +74,9 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             Section(
                 title=_("Calls you chair"),
                 role=Role.CALL_CHAIR,
-                items=[Item(c.title, reverse("calls:call", args=[c.pk])) for c in calls],
+                items=[
+                    Item(c.title, reverse("calls:call", args=[c.pk]), people=True) for c in calls
+                ],
                 empty_text=_("No call yet."),
                 links=[
                     Item(_("Create a call"), reverse("calls:call_create")),

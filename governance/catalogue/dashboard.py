@@ -21,6 +21,7 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             items.append(
                 Item(
                     text=dataset.title,
+                    people=True,
                     url=reverse("catalogue:statement_edit", args=[draft_id]),
                     note=_("draft statement waiting to be published"),
                 )
@@ -29,6 +30,7 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             items.append(
                 Item(
                     text=dataset.title,
+                    people=True,
                     url=reverse("catalogue:dataset", args=[dataset.pk]),
                     note=_("no availability statement yet: not in the public catalogue"),
                 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from governance.core.errors import InvalidTransition
@@ -360,6 +361,16 @@ class AvailabilityStatement(models.Model):
             ):
                 raise StatementIsFinal(self)
         super().save(*args, **kwargs)
+
+    @property
+    def access_badge(self) -> str:
+        """One phrase per value ("Restricted access"): each language orders its words its way."""
+        badges: dict[str, str | Promise] = {
+            self.AccessRights.PUBLIC: _("Public access"),
+            self.AccessRights.RESTRICTED: _("Restricted access"),
+            self.AccessRights.NON_PUBLIC: _("Non-public access"),
+        }
+        return str(badges.get(self.access_rights, self.get_access_rights_display()))
 
     @property
     def is_draft(self) -> bool:

@@ -202,6 +202,12 @@ class Facet:
     label: str
     values: list[FacetValue] = field(default_factory=list)
 
+    @property
+    def vocabulary(self) -> bool:
+        """Its values are terms of a controlled vocabulary (DUO, DICOM, the EUCAIM lists), shown
+        with their English labels in every language."""
+        return self.name in VOCABULARY_FACETS
+
 
 FACET_LABELS = {
     "cancer_types": _("Cancer type"),
@@ -214,6 +220,9 @@ FACET_LABELS = {
     "permissions": _("Data-use permission (DUO)"),
     "radiation_reports": _("Radiation-exposure reports (RDSR)"),
 }
+VOCABULARY_FACETS = frozenset(
+    {"cancer_types", "modalities", "body_parts", "access_conditions", "permissions"}
+)
 RDSR_LABELS = {"yes": _("Present"), "no": _("Not present")}
 
 

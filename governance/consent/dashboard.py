@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from governance.accounts.roles import Role
 from governance.consent import selectors
+from governance.core.content import people, sentence
 from governance.core.dashboard import Item, Section
 from governance.core.navigation import Area
 from governance.core.permissions import may
@@ -20,6 +21,7 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
         items = [
             Item(
                 text=dataset.title,
+                people=True,
                 url=reverse("consent:dataset", args=[dataset.pk]),
                 note=_("%(given)s consents given, %(withdrawn)s withdrawn")
                 # annotated by the selector
@@ -34,11 +36,11 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
             Item(
                 text=_("Withdrawal of %(pseudonym)s") % {"pseudonym": withdrawal.record.pseudonym},
                 url=reverse("consent:record", args=[withdrawal.record_id]),
-                note=_("%(dataset)s, %(date)s")
-                % {
-                    "dataset": withdrawal.record.dataset.title,
-                    "date": format_day(withdrawal.withdrawn_on),
-                },
+                note=sentence(
+                    _("%(dataset)s, %(date)s"),
+                    dataset=people(withdrawal.record.dataset.title),
+                    date=format_day(withdrawal.withdrawn_on),
+                ),
             )
             for withdrawal in selectors.recent_withdrawals(person, limit=3)
         ]

@@ -14,9 +14,13 @@ from django.apps import apps
 
 @dataclass
 class Item:
+    """A line of a section. With `people`, its text is people's own words (a title), shown as
+    they wrote them, in whatever language: the page marks it so."""
+
     text: str
     url: str = ""
     note: str = ""
+    people: bool = False
 
 
 @dataclass

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django import forms
 from django.utils import formats, timezone
+from django.utils.translation import gettext_noop
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SESSION_KEY = "calls_tz"  # the session key the calls pages introduced; kept for sessions in use
@@ -69,6 +70,26 @@ def remember_zone(request) -> None:
     """Keep a zone chosen with `?tz=` for the visitor's next pages (calls, events alike)."""
     if "tz" in request.GET and viewer_zone(request) is not None:
         request.session[SESSION_KEY] = request.GET["tz"]
+
+
+# Django's own Italian catalogue writes the months with a capital ("28 Ottobre 2026"); Italian
+# writes them in lower case, as portal/formats/it/formats.py shows. The portal's catalogues come
+# first, so its translations of the month names (the same as Django's in the other languages)
+# are the ones dates use.
+MONTH_NAMES = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
 
 
 # How a person reads dates, times and numbers: one rule for pages, emails and PDFs, in the

@@ -44,7 +44,14 @@ def _staff_section() -> Section:
             if survey.state == Survey.State.DRAFT
             else _("open")
         )
-        items.append(Item(survey.title, reverse("engagement:survey_build", args=[survey.pk]), note))
+        items.append(
+            Item(
+                survey.title,
+                reverse("engagement:survey_build", args=[survey.pk]),
+                note,
+                people=True,
+            )
+        )
     consultations = Consultation.objects.exclude(
         state=Consultation.State.RESPONSE_PUBLISHED
     ).annotate(
@@ -63,6 +70,7 @@ def _staff_section() -> Section:
                     "state": consultation.get_state_display().lower(),
                     "count": consultation.pending,
                 },
+                people=True,
             )
         )
     return Section(
@@ -85,11 +93,17 @@ def _stakeholder_section(person) -> Section:
                 reverse("engagement:consultation", args=[consultation.pk]),
                 _("open for comments until %(date)s")
                 % {"date": format_day(last_day(consultation.closes_at))},
+                people=True,
             )
         )
     for survey in selectors.surveys_visible_to(person).filter(state=Survey.State.OPEN):
         items.append(
-            Item(survey.title, reverse("engagement:survey", args=[survey.pk]), _("survey open"))
+            Item(
+                survey.title,
+                reverse("engagement:survey", args=[survey.pk]),
+                _("survey open"),
+                people=True,
+            )
         )
     return Section(
         title=_("Have your say"),
@@ -106,6 +120,7 @@ def _events_section() -> Section:
             event.title,
             reverse("engagement:event", args=[event.pk]),
             format_moment(event.starts_at),
+            people=True,
         )
         for event in selectors.events_upcoming()[:5]
     ]

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from governance.audit.models import AuditEvent
 from governance.catalogue import services
@@ -194,3 +195,19 @@ def test_statement_embargo_data_survives_versioning(holder, holder_org):
     second = services.statement_new_version(actor=holder, statement=first)
 
     assert second.embargo_until == future
+
+
+@pytest.mark.parametrize(
+    ("language", "rights", "badge"),
+    [
+        ("en", "restricted", "Restricted access"),
+        ("es", "restricted", "Acceso restringido"),
+        ("fr", "public", "Accès public"),
+        ("it", "non_public", "Accesso non pubblico"),
+    ],
+)
+def test_statement_access_badge_is_one_phrase_in_each_language(language, rights, badge):
+    statement = AvailabilityStatement(access_rights=rights)
+
+    with translation.override(language):
+        assert statement.access_badge == badge

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from governance.consent import dashboard, demo
 from governance.consent.models import ConsentForm, ConsentRecord, ConsentWithdrawal
@@ -79,7 +80,8 @@ def test_dashboard_dates_a_withdrawal_the_way_every_page_does(holder, dataset, c
 
     (section,) = dashboard.sections(holder, frozenset({"data_holder"}))
 
-    assert section.items[-1].note == "Breast MRI cohort, 4 March 2026"
+    assert strip_tags(section.items[-1].note) == "Breast MRI cohort, 4 March 2026"
+    assert "<span data-people-content>Breast MRI cohort</span>" in section.items[-1].note
 
 
 def test_dashboard_for_patient_organisations_links_the_figures(patient_rep):

@@ -37,6 +37,10 @@ def render(source: str, **context) -> str:
     [
         ("en", "5 December 2026", "5 December 2026, 22:02 CET"),
         ("es", "5 de diciembre de 2026", "5 de diciembre de 2026, 22:02 CET"),
+        ("fr", "5 décembre 2026", "5 décembre 2026, 22:02 CET"),
+        ("de", "5. Dezember 2026", "5. Dezember 2026, 22:02 CET"),
+        # Italian months in lower case (Django's own catalogue capitalises them).
+        ("it", "5 dicembre 2026", "5 dicembre 2026, 22:02 CET"),
     ],
 )
 def test_dates_and_times_are_written_the_languages_way(language, day, moment):

@@ -4,11 +4,14 @@
 "31 December 2027", `{{ grant.ends_at|last_day|day }}` "31 December 2027" (the last day of a
 period that ends, exclusively, at midnight), `{{ question.max_value|number }}` "10,000,000".
 The rules are those of governance.core.times, which emails and PDFs built in Python use too.
+`{{ organisation.name|people }}` marks people's own words inside a translated sentence
+(governance.core.content).
 """
 
 from django import template
 
 from governance.core import times
+from governance.core.content import people
 
 register = template.Library()
 
@@ -16,6 +19,7 @@ register.filter("day", times.format_day)
 register.filter("moment", times.format_moment)
 register.filter("last_day", times.last_day)
 register.filter("number", times.format_number)
+register.filter("people", people)
 
 
 @register.simple_tag
