@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "governance.core.machine.MachineEndpointMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The API's addresses carry no language: Accept-Language (or the account's) chooses it.
+    "governance.api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

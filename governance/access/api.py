@@ -8,6 +8,7 @@ committee's). Transitions: `submit`, `withdraw` (the researcher), `return`, `dec
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -179,7 +180,7 @@ class AccessRequestViewSet(
             organisation = services.researcher_organisations(self.request.user).first()
         if organisation is None:
             raise serializers.ValidationError(
-                {"organisation": "Only researchers request access; you hold no researcher role."}
+                {"organisation": _("Only researchers request access; you hold no researcher role.")}
             )
         items = data.pop("datasets", [])
         serializer.instance = services.request_create(
@@ -262,7 +263,7 @@ class AccessRequestViewSet(
             item_pk = int(raw)
         except (TypeError, ValueError):
             raise serializers.ValidationError(
-                {"item": "Give the id of one of the request's items."}
+                {"item": _("Give the id of one of the request's items.")}
             ) from None
         return selectors.item_for(request.user, access_request, item_pk)
 

@@ -11,6 +11,7 @@ import json
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -94,7 +95,7 @@ class SignSerializer(serializers.Serializer):
     def validate(self, attrs):
         if not attrs.get("password") and not attrs.get("code"):
             raise serializers.ValidationError(
-                {"password": "Enter your password (or an authenticator code) to sign."}  # nosec B105 # an error message about the password field
+                {"password": _("Enter your password (or an authenticator code) to sign.")}  # nosec B105 # an error message about the password field
             )
         return attrs
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -42,7 +43,7 @@ def exception_handler(exc, context):
         # Field messages stay keyed by field; a summary and a code are added beside them.
         response.data = {
             **response.data,
-            "detail": "Some fields are not valid; see the message under each field.",
+            "detail": _("Some fields are not valid; see the message under each field."),
             "code": "invalid",
         }
     elif response.status_code == status.HTTP_400_BAD_REQUEST:
@@ -55,7 +56,7 @@ def not_found(request) -> JsonResponse:
     """Any address under /api/ that no route matches: the API's 404, never the HTML page."""
     return JsonResponse(
         {
-            "detail": "Nothing is at this address; the schema at /api/v1/schema/ lists the API.",
+            "detail": _("Nothing is at this address; the schema at /api/v1/schema/ lists the API."),
             "code": "not_found",
         },
         status=404,

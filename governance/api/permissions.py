@@ -31,6 +31,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.permissions import BasePermission
 
+from governance.api.language import follow_account
 from governance.core.permissions import REFUSED, may, refusal
 
 ANYONE = "anyone"
@@ -73,6 +74,8 @@ class RulesPermission(BasePermission):
         return rule
 
     def has_permission(self, request, view) -> bool:
+        # The first step of every viewset once DRF knows the caller: answer in their language.
+        follow_account(request)
         rule = self._rule(view)
         if rule is None or rule == ANYONE:
             return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -321,7 +322,10 @@ class ProposalViewSet(
         decision = selectors.released_decision(proposal)
         if decision is None:
             return Response(
-                {"detail": "No decision was released for this proposal yet.", "code": "not_found"},
+                {
+                    "detail": _("No decision was released for this proposal yet."),
+                    "code": "not_found",
+                },
                 status=404,
             )
         response = HttpResponse(letter_of(decision), content_type="application/pdf")

@@ -7,6 +7,7 @@ need a data holder of the custodian organisation (or staff). Writes go through t
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -62,7 +63,7 @@ class DatasetSerializer(serializers.ModelSerializer):
         sponsor = attrs.get("trial_sponsor", getattr(self.instance, "trial_sponsor", ""))
         if source == Dataset.Source.CLINICAL_TRIAL and not sponsor:
             raise serializers.ValidationError(
-                {"trial_sponsor": "Name the sponsor of the clinical trial."}
+                {"trial_sponsor": _("Name the sponsor of the clinical trial.")}
             )
         return attrs
 
@@ -199,8 +200,10 @@ class DatasetViewSet(
         if statement is None:
             return Response(
                 {
-                    "detail": "This dataset has no published statement yet, so it has no "
-                    "catalogue record. Publish its statement first.",
+                    "detail": _(
+                        "This dataset has no published statement yet, so it has no "
+                        "catalogue record. Publish its statement first."
+                    ),
                     "code": "not_published",
                 },
                 status=status.HTTP_404_NOT_FOUND,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -328,7 +329,7 @@ class ConsentRecordViewSet(
         dataset = request.query_params.get("dataset", "")
         if not dataset.isdigit():
             return Response(
-                {"detail": "Name the dataset: ?dataset=<id>.", "code": "invalid"},
+                {"detail": _("Name the dataset: ?dataset=<id>."), "code": "invalid"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return fhir_bundle_response(_managed_dataset(request.user, int(dataset)))
@@ -369,7 +370,7 @@ def _managed_dataset(person, pk: int) -> Dataset:
     try:
         return selectors.managed_dataset_for(person, pk)
     except Http404:
-        raise NotFound("No such dataset among those whose consent records you manage.") from None
+        raise NotFound(_("No such dataset among those whose consent records you manage.")) from None
 
 
 def register(router) -> None:

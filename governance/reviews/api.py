@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -140,7 +141,7 @@ class ConflictViewSet(
             and not proposals_visible_to(self.request.user).filter(pk=proposal.pk).exists()
         ):
             # A conflict can be declared with a proposal one was assigned; others are unknown.
-            raise serializers.ValidationError({"proposal": "No such proposal."})
+            raise serializers.ValidationError({"proposal": _("No such proposal.")})
         serializer.instance = services.conflict_declare(
             actor=self.request.user,
             reason=data.get("reason", ""),
