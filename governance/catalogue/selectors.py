@@ -231,11 +231,17 @@ MAX_VALUES_PER_FACET = 50
 
 def filters_from(params) -> SearchFilters:
     """Search filters from a query string (QueryDict); unknown values simply match nothing."""
+    # A NUL byte cannot be stored or compared in a PostgreSQL text: it is dropped, not a 500.
     chosen = {
-        name: tuple(value[:60] for value in params.getlist(name)[:MAX_VALUES_PER_FACET] if value)
+        name: tuple(
+            value.replace("\x00", "")[:60]
+            for value in params.getlist(name)[:MAX_VALUES_PER_FACET]
+            if value
+        )
         for name in FACET_LABELS
     }
-    return SearchFilters(query=params.get("q", "").strip()[:200], **chosen)
+    query = params.get("q", "").replace("\x00", "").strip()[:200]
+    return SearchFilters(query=query, **chosen)
 
 
 @dataclass

@@ -373,3 +373,10 @@ def test_dcat_context_is_inline(api):
     assert isinstance(context, dict)
     assert context["healthdcatap"] == "http://healthdataportal.eu/ns/health#"
     assert AvailabilityStatement.objects.get().state == "published"
+
+
+def test_datasets_search_ignores_nul_bytes_in_the_query_string():
+    # PostgreSQL text cannot hold NUL: the fuzzer's \x00 in a filter was a 500.
+    response = APIClient().get("/api/v1/datasets/", {"q": "lung\x00", "modality": "CT\x00"})
+
+    assert response.status_code == 200
