@@ -130,6 +130,8 @@ class Visitors:
             with transaction.atomic():
                 if row.method == "GET":
                     response = client.get(path)
+                elif row.multipart:
+                    response = client.post(path, {}, format="multipart")
                 elif row.is_api:
                     response = client.generic(
                         row.method, path, "{}", content_type="application/json"

@@ -59,6 +59,7 @@ class Row:
     anonymous: int | str | None = None
     disagrees: dict[str, int | str] = field(default_factory=dict)
     why: str = ""
+    multipart: bool = False  # the operation takes a file upload: send an empty multipart body
 
     @property
     def is_api(self) -> bool:
