@@ -16,33 +16,21 @@ sections; this module is also the accounts app's own part.
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import import_module
 from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
 from governance.accounts.models import ApiToken, ErasureRequest, Membership, User
+from governance.core.discovery import app_modules
 
 EXPORT_FORMAT = "governance-portal-personal-data/1"
 
 
 def modules() -> list[tuple[str, ModuleType]]:
     """(app label, module) for every governance app with a `personal_data` module."""
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("governance."):
-            continue
-        try:
-            module = import_module(f"{config.name}.personal_data")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.personal_data":
-                raise
-            continue
-        found.append((config.label, module))
-    return found
+    return [(config.label, module) for config, module in app_modules("personal_data")]
 
 
 def export_person(person: User) -> dict[str, Any]:

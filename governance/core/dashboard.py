@@ -7,9 +7,8 @@ knows about; the dashboard page shows them in the order of INSTALLED_APPS.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
+from governance.core.discovery import app_modules
 
 
 @dataclass
@@ -54,17 +53,8 @@ def sections_for(person, roles: frozenset[str]) -> list[Section]:
 
 def dashboard_modules() -> list:
     """The `dashboard` modules of the portal's apps, in INSTALLED_APPS order (not this one)."""
-    modules = []
-    for config in apps.get_app_configs():
-        # governance.core.dashboard is this module, not a contribution.
-        if not config.name.startswith("governance.") or config.name == __package__:
-            continue
-        try:
-            modules.append(import_module(f"{config.name}.dashboard"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-    return modules
+    # governance.core.dashboard is this module, not a contribution.
+    return [module for _config, module in app_modules("dashboard", exclude=("core",))]
 
 
 def _contributions(person, roles: frozenset[str]) -> list[Section]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import import_module
 from types import ModuleType
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
+
+from governance.core import events
+from governance.core.discovery import app_modules
 
 DEMO_PASSWORD = "demo-pass-2026"  # nosec B105 # published; seed_demo refuses to run without DEBUG
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # nosec B105 # base32, published: the README and seed_demo print it
@@ -70,37 +71,17 @@ class DemoContext:
 
 def demo_modules() -> list[ModuleType]:
     """The `demo` modules of the portal's apps that define `seed`, in INSTALLED_APPS order."""
-    modules = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("governance."):
-            continue
-        module_name = f"{config.name}.demo"
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        if callable(getattr(module, "seed", None)):
-            modules.append(module)
-    return modules
+    return [
+        module for _config, module in app_modules("demo") if callable(getattr(module, "seed", None))
+    ]
 
 
 def seed_all() -> DemoContext:
     """Create whatever demo data is missing; running it again changes nothing."""
-    from governance.audit.services import record
-
     context = DemoContext()
     with transaction.atomic():
         for module in demo_modules():
             module.seed(context)
         if context.created_anything:
-            record(
-                actor=None,
-                action="demo.seeded",
-                object_type="demo",
-                object_id="seed_demo",
-                object_repr="Demo data",
-                after={"created": dict(context.created)},
-            )
+            events.demo_seeded.send(sender=DemoContext, created=dict(context.created))
     return context

@@ -24,3 +24,7 @@ access_items_approved = Signal()
 # An agreement came into force (countersigned). Sent with `agreement`; grants are created by the
 # agreements context itself, this is for whoever else wants to know.
 agreement_in_force = Signal()
+
+# `manage.py seed_demo` created demo data. Sent with `created` (objects created, by kind), inside
+# the seeding transaction; the audit context records it.
+demo_seeded = Signal()

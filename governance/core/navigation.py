@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from governance.accounts.selectors import roles_of
 from governance.core.dashboard import dashboard_modules
+from governance.core.directory import roles_of
 
 
 @dataclass

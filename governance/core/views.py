@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from governance.accounts import selectors as account_selectors
-from governance.core import dashboard, health
+from governance.core import dashboard, directory, health
 
 
 @require_GET
@@ -39,12 +38,12 @@ def home(request):
 
 @login_required
 def dashboard_view(request):
-    roles = account_selectors.roles_of(request.user)
+    roles = directory.roles_of(request.user)
     return render(
         request,
         "core/dashboard.html",
         {
             "sections": dashboard.sections_for(request.user, roles),
-            "memberships": account_selectors.memberships_of(request.user),
+            "memberships": directory.memberships_of(request.user),
         },
     )
