@@ -106,3 +106,24 @@ class VocabularyCodes(OpenApiSerializerFieldExtension):
         except DatabaseError:
             return schema  # `manage.py spectacular` without a migrated database: plain strings
         return {**schema, "type": "string", "enum": codes}
+
+
+class TranslationsSchema(OpenApiSerializerFieldExtension):
+    """A `TranslationsField` is an object of the languages it accepts, each an object of the
+    fields it translates, so that a client (or a fuzzer) knows what the API takes."""
+
+    target_class = "governance.api.fields.TranslationsField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        from governance.core.translations import languages, max_lengths
+
+        texts = {
+            name: {"type": "string", **({"maxLength": limit} if limit else {})}
+            for name, limit in max_lengths(self.target.model, self.target.translatable).items()
+        }
+        language = {"type": "object", "properties": texts, "additionalProperties": False}
+        return {
+            "type": "object",
+            "properties": {code: language for code in languages()},
+            "additionalProperties": False,
+        }

@@ -6,6 +6,7 @@ chairs review and release them in the decisions page); `GET decision-letter/` is
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
+from governance.api.fields import TranslationsField
 from governance.api.permissions import ANYONE, SIGNED_IN
 from governance.calls import rules, selectors, services
 from governance.calls.letters import letter_of
@@ -64,6 +66,7 @@ class CallSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Tracks with questions, and criteria (see the call form for the structure).",
     )
+    translations = TranslationsField(model=Call, fields=Call.TRANSLATABLE)
 
     class Meta:
         model = Call
@@ -85,6 +88,7 @@ class CallSerializer(serializers.ModelSerializer):
             "tracks",
             "criteria",
             "configuration",
+            "translations",
         ]
 
     def get_phase(self, call) -> str:
@@ -116,23 +120,35 @@ class CallViewSet(
             .order_by("-deadline", "pk")
         )
 
+    @transaction.atomic
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         configuration = data.pop("configuration", None)
+        translations = data.pop("translations", None)
         if configuration is None:
             from governance.calls.defaults import DEFAULT_CONFIGURATION
 
             configuration = DEFAULT_CONFIGURATION
-        serializer.instance = services.call_create(
-            actor=self.request.user, data=data, configuration=configuration
-        )
+        call = services.call_create(actor=self.request.user, data=data, configuration=configuration)
+        serializer.instance = self._translate(call, translations)
 
+    @transaction.atomic
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         configuration = data.pop("configuration", None)
+        translations = data.pop("translations", None)
         call = selectors.chaired_call_for(self.request.user, serializer.instance.pk)
-        serializer.instance = services.call_update(
-            actor=self.request.user, call=call, data=data, configuration=configuration
+        if data or configuration is not None or translations is None:
+            call = services.call_update(
+                actor=self.request.user, call=call, data=data, configuration=configuration
+            )
+        serializer.instance = self._translate(call, translations)
+
+    def _translate(self, call: Call, translations) -> Call:
+        if translations is None:
+            return call
+        return services.call_translations_save(
+            actor=self.request.user, call=call, translations=translations
         )
 
 

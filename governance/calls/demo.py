@@ -53,6 +53,33 @@ cancers are especially welcome: neuroblastoma, DIPG) and **AI innovators**.
 
 Read the [federation's onboarding guide](https://cancerimage.eu/) before you apply."""
 
+# The open call in Spanish and French; German and Italian readers see it in English, and the
+# page says it is not yet translated.
+TRANSLATIONS_OPEN = {
+    "es": {
+        "title": (
+            "Convocatoria abierta EUCAIM 2026: nuevos titulares de los datos e innovadores en IA"
+        ),
+        "summary": "Únase a la federación como titular de los datos o como innovador en IA.",
+        "description": (
+            "La convocatoria de 2026 extiende la federación a nuevos **titulares de los datos** "
+            "(los cánceres pediátricos son especialmente bienvenidos: neuroblastoma, DIPG) y a "
+            "**innovadores en IA**.\n\nLea la [guía de incorporación de la federación]"
+            "(https://cancerimage.eu/) antes de presentar su solicitud."
+        ),
+    },
+    "fr": {
+        "title": "Appel ouvert EUCAIM 2026 : nouveaux détenteurs des données et innovateurs en IA",
+        "summary": "Rejoignez la fédération comme détenteur des données ou innovateur en IA.",
+        "description": (
+            "L'appel 2026 étend la fédération à de nouveaux **détenteurs des données** (les "
+            "cancers pédiatriques sont particulièrement bienvenus : neuroblastome, DIPG) et à des "
+            "**innovateurs en IA**.\n\nLisez le [guide d'intégration de la fédération]"
+            "(https://cancerimage.eu/) avant de déposer votre candidature."
+        ),
+    },
+}
+
 HOLDER_ANSWERS = {
     "summary": "Breast and prostate MRI from routine practice, 2015-2023, with RDSR dose reports.",
     "modality": "MRI",
@@ -148,6 +175,9 @@ def seed(context: DemoContext) -> None:
         ).replace(hour=17),
         chair=chair,
     )
+    if not open_call.translations:
+        open_call.translations = TRANSLATIONS_OPEN
+        open_call.save(update_fields=["translations"])
     context["call.open"] = open_call
     open_holder = open_call.tracks.get(kind="data_holder")
     context["proposal.draft"] = _proposal(

@@ -93,6 +93,8 @@ class Call(models.Model):
         _("published"), default=False, help_text=_("Unpublished calls are seen by chairs only.")
     )
     eligible_countries = models.JSONField(_("eligible countries"), default=_default_countries)
+    # {language: {field: text}} for TRANSLATABLE (governance.core.translations)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     evaluators_per_proposal = models.PositiveSmallIntegerField(
         _("evaluators per proposal"), default=2, validators=[MinValueValidator(1)]
     )
@@ -117,6 +119,8 @@ class Call(models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         ordering = ["-deadline"]
+
+    TRANSLATABLE = ("title", "summary", "description")
 
     def __str__(self) -> str:
         return self.title

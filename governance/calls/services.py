@@ -53,6 +53,7 @@ from governance.core.errors import (
     PortalError,
 )
 from governance.core.times import format_moment
+from governance.core.translations import clean_translations
 from governance.core.uploads import KINDS, check_upload
 from governance.notifications.services import send_email
 
@@ -164,6 +165,36 @@ def call_update(
         obj=call,
         before=before,
         after=_call_summary(call),
+    )
+    return call
+
+
+@transaction.atomic
+def call_translations_save(
+    *, actor, call: Call, translations: Mapping[str, Any], partial: bool = False
+) -> Call:
+    """Set the call's texts in other languages (`{language: {field: text}}`); with `partial`,
+    only the languages given change. Allowed in any phase: a translation renders the call's
+    texts, it does not change them."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    _check_may_configure(actor, call)
+    cleaned = clean_translations(translations, model=Call, fields=Call.TRANSLATABLE)
+    before = call.translations
+    after = dict(before)
+    if partial:
+        for language in translations:
+            after.pop(language, None)
+        after.update(cleaned)
+    else:
+        after = cleaned
+    call.translations = after
+    call.save(update_fields=["translations", "updated_at"])
+    record(
+        actor=actor,
+        action="calls.call_translations_saved",
+        obj=call,
+        before={"languages": sorted(before)},
+        after={"languages": sorted(after)},
     )
     return call
 

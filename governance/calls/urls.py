@@ -15,6 +15,7 @@ urlpatterns = [
     path("subscriptions/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("<int:pk>/", views.call_detail, name="call"),
     path("<int:pk>/edit/", views.call_edit, name="call_edit"),
+    path("<int:pk>/translations/", views.call_translations, name="call_translations"),
     path("<int:pk>/dashboard/", views.call_dashboard, name="dashboard"),
     path("<int:pk>/apply/", views.proposal_start, name="proposal_start"),
     path("<int:pk>/decisions/", views.call_decisions, name="decisions"),

@@ -38,6 +38,7 @@ from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.core.permissions import may, require_or_404
 from governance.core.times import remember_zone
+from governance.core.translations_page import translations_page
 from governance.core.uploads import KINDS
 
 PAGE_SIZE = 25
@@ -165,6 +166,23 @@ def call_edit(request, pk: int):
             messages.success(request, _("The call is saved."))
             return redirect("calls:call", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_translations(request, pk: int):
+    """The call's texts in the portal's other languages, for whoever may configure it."""
+    call = selectors.call_for(request.user, pk)
+    require_or_404(request.user, "calls.configure_call", call)
+    return translations_page(
+        request,
+        obj=call,
+        save=lambda translations: services.call_translations_save(
+            actor=request.user, call=call, translations=translations, partial=True
+        ),
+        title=call.title,
+        back_url=reverse("calls:call", args=[call.pk]),
+    )
 
 
 @login_required

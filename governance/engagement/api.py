@@ -5,6 +5,7 @@ as the pages."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from governance.api.fields import TranslationsField
 from governance.api.permissions import ANYONE, SIGNED_IN
 from governance.core.permissions import may
 from governance.engagement import questions, selectors, services
@@ -513,6 +515,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     plain_summary = serializers.CharField(source="version.plain_summary", read_only=True)
     sections = PolicySectionSerializer(source="version.sections", many=True, read_only=True)
     public_comments = serializers.IntegerField(read_only=True)
+    translations = TranslationsField(model=Consultation, fields=Consultation.TRANSLATABLE)
 
     class Meta:
         model = Consultation
@@ -529,6 +532,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "sections",
             "public_comments",
             "response_summary",
+            "translations",
         ]
         read_only_fields = ["state", "response_summary"]
 
@@ -550,7 +554,7 @@ class ConsultationViewSet(
 ):
     """Consultations. Staff create one on a published version and change it while it is a
     draft (afterwards PATCH answers 409 `invalid_transition`), then open, close and publish
-    the response."""
+    the response. Its `translations` alone may be changed in any state."""
 
     serializer_class = ConsultationSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -573,19 +577,32 @@ class ConsultationViewSet(
             Prefetch("version__sections", queryset=PolicySection.objects.order_by("position"))
         ).order_by("-created_at")
 
+    @transaction.atomic
     def perform_create(self, serializer):
-        consultation = services.consultation_save(
-            actor=self.request.user, data=serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        translations = data.pop("translations", None)
+        consultation = services.consultation_save(actor=self.request.user, data=data)
+        self._translate(consultation, translations)
         serializer.instance = self.get_queryset().get(pk=consultation.pk)
 
+    @transaction.atomic
     def perform_update(self, serializer):
-        consultation = services.consultation_save(
-            actor=self.request.user,
-            consultation=serializer.instance,
-            data=serializer.validated_data,
-        )
+        data = dict(serializer.validated_data)
+        translations = data.pop("translations", None)
+        consultation = serializer.instance
+        # A translation renders what people were told: it may change after the draft.
+        if data or translations is None:
+            consultation = services.consultation_save(
+                actor=self.request.user, consultation=consultation, data=data
+            )
+        self._translate(consultation, translations)
         serializer.instance = self.get_queryset().get(pk=consultation.pk)
+
+    def _translate(self, consultation: Consultation, translations) -> None:
+        if translations is not None:
+            services.consultation_translations_save(
+                actor=self.request.user, consultation=consultation, translations=translations
+            )
 
     def _transition(self, request, verb, data=None):
         consultation = services.consultation_transition(

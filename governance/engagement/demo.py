@@ -272,6 +272,28 @@ def _survey(context: DemoContext, admin) -> Survey:
     return services.survey_transition(actor=admin, survey=survey, action="open")
 
 
+# The consultation in Spanish and French; German and Italian readers see it in English, and
+# the page says it is not yet translated.
+CONSULTATION_TRANSLATIONS = {
+    "es": {
+        "title": "Consulta sobre el marco de datos ELSI",
+        "invitation": (
+            "Estamos revisando el marco de datos ELSI y pedimos a las organizaciones de "
+            "pacientes, a los titulares de los datos y a los investigadores que comenten cada "
+            "sección antes de adoptar la versión 2."
+        ),
+    },
+    "fr": {
+        "title": "Consultation sur le cadre ELSI des données",
+        "invitation": (
+            "Nous révisons le cadre ELSI des données et demandons aux organisations de patients, "
+            "aux détenteurs des données et aux chercheurs de commenter chaque section avant "
+            "d'adopter la version 2."
+        ),
+    },
+}
+
+
 def _consultation(context: DemoContext, admin) -> Consultation:
     document, created = PolicyDocument.objects.get_or_create(
         slug="elsi-data-framework", defaults={"title": "ELSI data framework"}
@@ -292,6 +314,10 @@ def _consultation(context: DemoContext, admin) -> Consultation:
     consultation = Consultation.objects.filter(title=CONSULTATION_TITLE).first()
     context.tally("consultations", consultation is None)
     if consultation is not None:
+        if not consultation.translations:
+            services.consultation_translations_save(
+                actor=admin, consultation=consultation, translations=CONSULTATION_TRANSLATIONS
+            )
         return consultation
     consultation = Consultation.objects.create(
         version=version,
@@ -301,6 +327,9 @@ def _consultation(context: DemoContext, admin) -> Consultation:
             "holders and researchers to comment on each section before we adopt version 2."
         ),
         closes_at=timezone.now() + datetime.timedelta(days=45),
+    )
+    services.consultation_translations_save(
+        actor=admin, consultation=consultation, translations=CONSULTATION_TRANSLATIONS
     )
     return services.consultation_transition(actor=admin, consultation=consultation, action="open")
 

@@ -397,9 +397,13 @@ class Consultation(models.Model):
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     response_summary = models.TextField(_("what we heard"), blank=True)
+    # {language: {field: text}} for TRANSLATABLE (governance.core.translations)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     response_published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    TRANSLATABLE = ("title", "invitation", "response_summary")
 
     class Meta:
         ordering = ["-created_at"]

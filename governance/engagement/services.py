@@ -29,6 +29,7 @@ from governance.accounts.selectors import is_portal_staff, memberships_of
 from governance.audit.services import record
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, PortalError
 from governance.core.times import format_moment
+from governance.core.translations import clean_translations
 from governance.engagement import questions as q
 from governance.engagement import selectors
 from governance.engagement.models import (
@@ -1013,6 +1014,40 @@ def consultation_save(
         obj=consultation,
         before={n: _audit_value(before[n]) for n in changed} if not creating else None,
         after={n: _audit_value(getattr(consultation, n)) for n in changed},
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_translations_save(
+    *,
+    actor,
+    consultation: Consultation,
+    translations: Mapping[str, Any],
+    partial: bool = False,
+) -> Consultation:
+    """Set the consultation's texts in other languages (`{language: {field: text}}`); with
+    `partial`, only the languages given change. Allowed in any state: a translation renders what
+    people were told, it does not change it."""
+    _check_staff(actor)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    cleaned = clean_translations(translations, model=Consultation, fields=Consultation.TRANSLATABLE)
+    before = consultation.translations
+    after = dict(before)
+    if partial:
+        for language in translations:
+            after.pop(language, None)
+        after.update(cleaned)
+    else:
+        after = cleaned
+    consultation.translations = after
+    consultation.save(update_fields=["translations"])
+    record(
+        actor=actor,
+        action="engagement.consultation_translations_saved",
+        obj=consultation,
+        before={"languages": sorted(before)},
+        after={"languages": sorted(after)},
     )
     return consultation
 

@@ -37,6 +37,11 @@ urlpatterns = [
     path("consultations/<int:pk>/", consultations.consultation_detail, name="consultation"),
     path("consultations/<int:pk>/edit/", consultations.consultation_edit, name="consultation_edit"),
     path(
+        "consultations/<int:pk>/translations/",
+        consultations.consultation_translations,
+        name="consultation_translations",
+    ),
+    path(
         "consultations/<int:pk>/comment/",
         consultations.consultation_comment,
         name="consultation_comment",

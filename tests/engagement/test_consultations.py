@@ -218,7 +218,7 @@ def test_the_policy_is_offered_in_its_translations_by_name_and_read_in_the_one_c
     assert "&#x27;bidi&#x27;" not in english and "{'bidi'" not in english
     assert "In short: images stay in hospitals." in english
     assert "En resumen: las imágenes se quedan en los hospitales." in spanish
-    assert '<h3 lang="es">2. Consentimiento</h3>' in spanish
+    assert '<h3 data-people-content lang="es">2. Consentimiento</h3>' in spanish
     assert '<option value="es" lang="es" selected>Español</option>' in spanish
 
 

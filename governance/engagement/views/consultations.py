@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
 from governance.core.permissions import may, require, require_or_404
+from governance.core.translations_page import translations_page
 from governance.engagement import selectors, services
 from governance.engagement.forms import (
     AnswerCommentForm,
@@ -97,6 +98,8 @@ def _detail_context(request, consultation: Consultation, form=None) -> dict:
             for code in version.translations.values_list("language", flat=True)
         ],
         "reading_language": language if translation is not None else "en",
+        # The reader asked for the policy in a language it is not translated into.
+        "policy_fallback": translation is None and language != "en",
         "sections": [
             (section, *_text_of(section, index, translation), by_section[section.pk])
             for index, section in enumerate(sections)
@@ -127,6 +130,23 @@ def consultation_detail(request, pk: int):
     consultation = selectors.consultation_for(request.user, pk)
     return render(
         request, "engagement/consultation_detail.html", _detail_context(request, consultation)
+    )
+
+
+@login_required
+def consultation_translations(request, pk: int):
+    """The consultation's texts in the portal's other languages, for staff who run it; in any
+    state, since a translation does not change what people were told."""
+    consultation = selectors.consultation_for(request.user, pk)
+    require_or_404(request.user, "engagement.run_consultation", consultation)
+    return translations_page(
+        request,
+        obj=consultation,
+        save=lambda translations: services.consultation_translations_save(
+            actor=request.user, consultation=consultation, translations=translations, partial=True
+        ),
+        title=consultation.title,
+        back_url=reverse("engagement:consultation", args=[consultation.pk]),
     )
 
 

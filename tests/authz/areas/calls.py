@@ -32,6 +32,7 @@ CALLS = [
     page("calls:unsubscribe", (), subject="token.unknown", denied=404, anonymous=404),
     page("calls:call", PUBLIC, subject="call.open"),
     page("calls:call_edit", CHAIRS, subject="call.open", **CHAIR_ONLY),
+    page("calls:call_translations", CHAIRS, subject="call.open", **CHAIR_ONLY),
     page("calls:dashboard", CHAIRS, subject="call.open", **CHAIR_ONLY),
     # SPEC 2: applicants draft and submit proposals; other roles cannot apply.
     page("calls:proposal_start", who("applicant"), subject="call.open"),

@@ -105,6 +105,8 @@ PAGES = [
     page("engagement:consultation", PUBLIC, subject="consultation.elsi"),
     # Open: staff are sent back to the consultation (only a draft changes).
     page("engagement:consultation_edit", STAFF, subject="consultation.elsi", **WORKSPACE),
+    # Translations change in any state: a translation renders what people were told.
+    page("engagement:consultation_translations", STAFF, subject="consultation.elsi", **WORKSPACE),
     # Every registered person may comment; the empty form is refused (400).
     page("engagement:consultation_comment", SIGNED_IN, "POST", subject="consultation.elsi"),
     # Staff get the confirmation page first.
