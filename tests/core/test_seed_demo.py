@@ -13,6 +13,7 @@ from governance.audit.models import AuditEvent
 from governance.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
 from governance.notifications.models import OutboundEmail
 from governance.notifications.services import queue_rendered_email
+from governance.tokens.models import ServiceClient
 from tests.factories import UserFactory
 from tests.mfa import current_code
 
@@ -39,7 +40,15 @@ def seed(*args) -> str:
 def table_sizes() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, Organisation, Membership, EmailAddress, Authenticator, AuditEvent)
+        for model in (
+            User,
+            Organisation,
+            Membership,
+            EmailAddress,
+            Authenticator,
+            AuditEvent,
+            ServiceClient,
+        )
     }
 
 

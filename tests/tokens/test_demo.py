@@ -23,7 +23,7 @@ def test_demo_clients_are_seeded_once_and_work_with_their_secrets():
     demo.seed(first)
     second = DemoContext()
     demo.seed(second)
-    assert ServiceClient.objects.count() == 2
+    assert ServiceClient.objects.count() == 3
     assert SigningKey.objects.count() == 1
     assert sum(second.created.values()) == 0
     assert any("demo-processing-secret" in note for note in first.notes)
@@ -40,3 +40,20 @@ def test_demo_clients_are_seeded_once_and_work_with_their_secrets():
     assert set(
         ServiceClient.objects.get(application__client_id="demo-processing").access_conditions
     ) == {"in_situ_processing", "remote_processing"}
+    download = ServiceClient.objects.get(application__client_id="demo-download")
+    assert download.access_conditions == ["download"]
+
+
+def test_demo_download_service_redirects_to_the_portal_only_where_its_scheme_is_allowed(settings):
+    # Debug off (a demo server seeded with --force, or these tests): plain http is refused, so a
+    # portal on http gives the service a made-up https callback instead of failing the seed.
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8000"
+    demo.seed(DemoContext())
+    download = ServiceClient.objects.get(application__client_id="demo-download")
+    assert download.application.redirect_uris == "https://download.demo.example/oauth/callback"
+
+    ServiceClient.objects.all().delete()
+    settings.PORTAL_BASE_URL = "https://demo.portal.test"
+    demo.seed(DemoContext())
+    download = ServiceClient.objects.get(application__client_id="demo-download")
+    assert download.application.redirect_uris == "https://demo.portal.test/tokens/"
