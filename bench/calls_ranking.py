@@ -81,8 +81,9 @@ def build(count: int):
     from governance.accounts.models import Membership, Organisation, User
     from governance.accounts.roles import ProviderType, Role
     from governance.calls.defaults import DEFAULT_CONFIGURATION
-    from governance.calls.models import Assignment, Call, Proposal, Review
+    from governance.calls.models import Call, Proposal
     from governance.calls.services import _configure
+    from governance.reviews.models import Assignment, Review
 
     rng = random.Random(10_000)
     countries = ["AT", "BE", "DE", "DK", "ES", "FI", "FR", "GR", "IE", "IT", "NL", "PL", "PT", "SE"]

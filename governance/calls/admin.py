@@ -1,14 +1,11 @@
 from django.contrib import admin
 
 from governance.calls.models import (
-    Assignment,
     Call,
-    ConflictOfInterest,
     Criterion,
     Decision,
     Proposal,
     Question,
-    Review,
     Subscription,
     Track,
 )
@@ -50,7 +47,4 @@ class DecisionAdmin(admin.ModelAdmin):
     readonly_fields = ("stage", "released_at", "letter", "letter_sha256")
 
 
-admin.site.register(ConflictOfInterest)
-admin.site.register(Assignment)
-admin.site.register(Review)
 admin.site.register(Subscription)

@@ -1,5 +1,5 @@
-"""What waits in the calls: applicants' drafts, evaluators' reviews, chairs' calls, staff's
-onboarding evidence."""
+"""What waits in the calls: applicants' drafts, chairs' calls, staff's onboarding evidence
+(evaluators' reviews are the reviews app's)."""
 
 from __future__ import annotations
 
@@ -42,29 +42,6 @@ def sections(person, roles: frozenset[str]) -> list[Section]:
                 links=[
                     Item(_("Open calls"), reverse("calls:list")),
                     Item(_("All your proposals"), reverse("calls:proposals")),
-                ],
-            )
-        )
-    if Role.EVALUATOR in roles:
-        from governance.reviews.selectors import assignments_of
-
-        pending = [a for a in assignments_of(person) if a.review.state == "draft"]
-        result.append(
-            Section(
-                title=_("Proposals to evaluate"),
-                role=Role.EVALUATOR,
-                items=[
-                    Item(
-                        a.proposal.title,
-                        reverse("reviews:review", args=[a.proposal.pk]),
-                        people=True,
-                    )
-                    for a in pending
-                ],
-                empty_text=_("No review waits for you."),
-                links=[
-                    Item(_("Your evaluations"), reverse("reviews:mine")),
-                    Item(_("Conflicts of interest"), reverse("reviews:conflicts")),
                 ],
             )
         )
@@ -122,7 +99,7 @@ PROPOSAL_PAGES = (
 
 
 def areas(person, roles: frozenset[str]) -> list[Area]:
-    """Proposals for applicants and chairs; reviews for evaluators (the reviews app's pages)."""
+    """Proposals for applicants and chairs."""
     result = []
     if roles & {Role.APPLICANT, Role.CALL_CHAIR}:
         waiting = 0
@@ -146,9 +123,4 @@ def areas(person, roles: frozenset[str]) -> list[Area]:
                 url_names=PROPOSAL_PAGES,
             )
         )
-    if Role.EVALUATOR in roles:
-        from governance.reviews.selectors import assignments_of
-
-        waiting = sum(1 for a in assignments_of(person) if a.review.state == "draft")
-        result.append(Area(_("Reviews"), reverse("reviews:mine"), "reviews", waiting=waiting))
     return result

@@ -4,11 +4,12 @@
   closed, with released decisions (the Milan repository accepted and onboarding, the AI company
   rejected) and a draft of the applicant's that was never submitted (submitting it now fails
   with `deadline_passed`).
+  The two decided proposals are `proposal.2024_accepted` and `proposal.2024_rejected`.
 - `call.open`: an open call with a deadline in the future, with a draft and a submitted
-  proposal of the applicant's (`proposal.submitted`). The submitted one was assigned to both
-  evaluators; evaluator2 then declared a conflict with the applicant's organisation, which
-  blocked that assignment: it stays on record (the chair sees "blocked: conflict of interest
-  declared" and may assign someone else), and evaluator2 gets 404 for the proposal.
+  proposal of the applicant's (`proposal.submitted`), under review.
+
+Their evaluation (assignments, reviews, scores, a conflict of interest) is seeded by
+`governance.reviews.demo`, which runs next.
 
 Objects are found by natural keys (call title; proposal call + title), so running it again
 creates nothing new. States and dates in the past are written directly, as history.
@@ -23,18 +24,13 @@ from django.utils import timezone
 
 from governance.calls.defaults import DEFAULT_CONFIGURATION, ONBOARDING_CHECKLISTS
 from governance.calls.models import (
-    Assignment,
     Call,
-    ConflictOfInterest,
     Decision,
     OnboardingItem,
     Proposal,
-    Review,
-    Score,
 )
 from governance.calls.services import _configure
 from governance.core.demo import DemoContext
-from governance.reviews.services import weighted_total
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 CALL_2024 = "EUCAIM Open Call 2024"
@@ -92,7 +88,6 @@ HOLDER_ANSWERS = {
 def seed(context: DemoContext) -> None:
     chair = context["person.chair"]
     applicant = context["person.applicant"]
-    evaluator1, evaluator2 = context["person.evaluator1"], context["person.evaluator2"]
     org_applicant = context["org.applicant"]
 
     closed = _call(
@@ -131,9 +126,8 @@ def seed(context: DemoContext) -> None:
         state=Proposal.State.REJECTED,
         submitted_at=submitted_2024,
     )
-    for proposal, values in ((accepted, (5, 4, 4)), (rejected, (2, 3, 2))):
-        for evaluator in (evaluator1, evaluator2):
-            _review(context, proposal, evaluator, chair, values, submitted=True)
+    context["proposal.2024_accepted"] = accepted
+    context["proposal.2024_rejected"] = rejected
     released_at = datetime(2024, 7, 15, 10, 0, tzinfo=BRUSSELS)
     _decision(
         context,
@@ -202,18 +196,6 @@ def seed(context: DemoContext) -> None:
         submitted_at=now - timedelta(days=2),
     )
     context["proposal.submitted"] = submitted
-    _review(context, submitted, evaluator1, chair, None, submitted=False)
-    assignment2 = _review(context, submitted, evaluator2, chair, None, submitted=False)
-    conflict, created = ConflictOfInterest.objects.get_or_create(
-        evaluator=evaluator2,
-        organisation=org_applicant,
-        defaults={"reason": "Joint research projects with La Fe's radiology department."},
-    )
-    context.tally("conflicts of interest", created)
-    if assignment2.blocked_at is None:
-        assignment2.blocked_at = conflict.declared_at
-        assignment2.blocked_reason = "conflict of interest declared"
-        assignment2.save(update_fields=["blocked_at", "blocked_reason"])
 
 
 def _call(context, *, title, summary, description, opens_at, deadline, chair) -> Call:
@@ -261,31 +243,6 @@ def _proposal(
     )
     context.tally("proposals", created)
     return proposal
-
-
-def _review(context, proposal, evaluator, chair, values, *, submitted: bool) -> Assignment:
-    assignment, created = Assignment.objects.get_or_create(
-        proposal=proposal,
-        evaluator=evaluator,
-        defaults={"method": Assignment.Method.AUTOMATIC, "assigned_by": chair},
-    )
-    context.tally("assignments", created)
-    review, created = Review.objects.get_or_create(
-        assignment=assignment, defaults={"proposal": proposal, "evaluator": evaluator}
-    )
-    context.tally("reviews", created)
-    if created and submitted and values:
-        criteria = list(proposal.call.criteria.all())
-        scores = [
-            Score.objects.create(review=review, criterion=criterion, value=value, comment="")
-            for criterion, value in zip(criteria, values, strict=False)
-        ]
-        review.state = Review.State.SUBMITTED
-        review.weighted_total = weighted_total(scores, criteria)
-        review.submitted_at = proposal.submitted_at + timedelta(days=14)
-        review.comment = "Scored in the 2024 evaluation panel."
-        review.save(update_fields=["state", "weighted_total", "submitted_at", "comment"])
-    return assignment
 
 
 def _decision(context, proposal, outcome, reason, chair, released_at) -> None:

@@ -14,15 +14,14 @@ from governance.accounts.models import User
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_role, is_portal_staff
 from governance.calls import rules
+from governance.calls.evaluation import MissingReviews, evaluation
 from governance.calls.models import (
-    Assignment,
     Attachment,
     Call,
     Decision,
     OnboardingItem,
     Proposal,
     Question,
-    Review,
     Subscription,
     Track,
 )
@@ -106,10 +105,7 @@ def proposals_visible_to(person) -> QuerySet[Proposal]:
             state=Proposal.State.DRAFT
         )
     if has_role(person, Role.EVALUATOR):
-        assigned = Assignment.objects.filter(
-            proposal_id=OuterRef("pk"), evaluator=person, blocked_at__isnull=True
-        )
-        condition |= Q(Exists(assigned)) & ~Q(state=Proposal.State.DRAFT)
+        condition |= evaluation().assigned_to(person) & ~Q(state=Proposal.State.DRAFT)
     return qs.filter(condition)
 
 
@@ -121,16 +117,14 @@ def proposal_for(person, pk: int) -> Proposal:
     proposal = with_listing_details(proposals_visible_to(person)).filter(pk=pk).first()
     if proposal is None:
         raise Http404(_("No such proposal."))
-    if not (
-        is_portal_staff(person)
-        or rules.is_applicant_of(person, proposal)
-        or rules.may_chair(person, proposal.call)
+    # Seen only as an evaluator: a conflict, declared or evident, hides it.
+    if (
+        not is_portal_staff(person)
+        and not rules.is_applicant_of(person, proposal)
+        and not rules.may_chair(person, proposal.call)
+        and evaluation().conflict_reason(person, proposal) is not None
     ):
-        # Seen only as an evaluator: a conflict, declared or evident, hides it.
-        from governance.reviews.conflicts import conflict_reason
-
-        if conflict_reason(person, proposal) is not None:
-            raise Http404(_("No such proposal."))
+        raise Http404(_("No such proposal."))
     return proposal
 
 
@@ -207,34 +201,9 @@ def decisions_of(call: Call) -> QuerySet[Decision]:
     )
 
 
-@dataclass(frozen=True)
-class MissingReviews:
-    """What a decision would be taken without: reviews not submitted, evaluators not assigned."""
-
-    evaluators: list[User]
-    unassigned: int
-
-    def __bool__(self) -> bool:
-        return bool(self.evaluators) or self.unassigned > 0
-
-    @property
-    def count(self) -> int:
-        return len(self.evaluators) + self.unassigned
-
-
 def missing_reviews(proposal: Proposal) -> MissingReviews:
-    active = list(
-        Assignment.objects.filter(proposal=proposal, blocked_at__isnull=True)
-        .select_related("evaluator", "review")
-        .order_by("assigned_at")
-    )
-    pending = [
-        a.evaluator
-        for a in active
-        if getattr(a, "review", None) is None or a.review.state != Review.State.SUBMITTED
-    ]
-    unassigned = max(proposal.call.evaluators_per_proposal - len(active), 0)
-    return MissingReviews(evaluators=pending, unassigned=unassigned)
+    """The reviews a decision on the proposal would be taken without (the reviews app counts)."""
+    return evaluation().missing_reviews(proposal)
 
 
 def decisions_to_release(call: Call) -> QuerySet[Decision]:
@@ -345,13 +314,7 @@ def call_report(call: Call) -> CallReport:
     without = sorted(r for r in rows if not r[1] and r[2] in eligible)
     by_country = [(name, n, n < mean / 3 or n == 0) for name, n, _c in with_proposals]
     by_country += [(name, 0, True) for name, _n, _c in without]
-    from governance.calls.models import Review
-
-    totals = list(
-        Review.objects.filter(proposal__call=call, state=Review.State.SUBMITTED).values_list(
-            "weighted_total", flat=True
-        )
-    )
+    totals = evaluation().submitted_totals(call)
     bins: list[tuple[str, int]] = []
     for low in range(call.scale_min, call.scale_max):
         high = low + 1

@@ -12,9 +12,10 @@ from rest_framework.response import Response
 
 from governance.accounts.models import Organisation
 from governance.api.permissions import SIGNED_IN
-from governance.calls.models import ConflictOfInterest, Proposal, Review
+from governance.calls.models import Proposal
 from governance.calls.selectors import proposals_visible_to
 from governance.reviews import selectors, services
+from governance.reviews.models import ConflictOfInterest, Review
 
 
 class ScoreSerializer(serializers.Serializer):

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from governance.calls.models import ConflictOfInterest, Proposal
+from governance.calls.models import Proposal
 from governance.calls.rules import member_organisations
+from governance.reviews.models import ConflictOfInterest
 
 
 @dataclass(frozen=True)

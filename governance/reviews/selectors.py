@@ -13,16 +13,11 @@ from governance.accounts.models import User
 from governance.accounts.roles import Role
 from governance.accounts.selectors import has_role, is_portal_staff
 from governance.calls import rules
-from governance.calls.models import (
-    Assignment,
-    Call,
-    ConflictOfInterest,
-    Proposal,
-    Review,
-    Score,
-)
+from governance.calls.evaluation import MissingReviews
+from governance.calls.models import Call, Proposal
 from governance.calls.selectors import calls_chaired_by
 from governance.reviews.conflicts import conflict_reason
+from governance.reviews.models import Assignment, ConflictOfInterest, Review, Score
 
 HIDDEN_STATES = (Proposal.State.DRAFT, Proposal.State.WITHDRAWN)
 
@@ -230,3 +225,37 @@ def chaired_call_for(person, pk: int) -> Call:
     if call is None or not rules.may_chair(person, call):
         raise Http404(_("No such call."))
     return call
+
+
+# What the calls app asks of the evaluation (registered in `ReviewsConfig.ready`).
+
+
+def assigned_to(person) -> Q:
+    """The proposals an evaluator sees: assigned to them and not blocked by a conflict."""
+    assigned = Assignment.objects.filter(
+        proposal_id=OuterRef("pk"), evaluator=person, blocked_at__isnull=True
+    )
+    return Q(Exists(assigned))
+
+
+def missing_reviews(proposal: Proposal) -> MissingReviews:
+    active = list(
+        Assignment.objects.filter(proposal=proposal, blocked_at__isnull=True)
+        .select_related("evaluator", "review")
+        .order_by("assigned_at")
+    )
+    pending = [
+        a.evaluator
+        for a in active
+        if getattr(a, "review", None) is None or a.review.state != Review.State.SUBMITTED
+    ]
+    unassigned = max(proposal.call.evaluators_per_proposal - len(active), 0)
+    return MissingReviews(evaluators=pending, unassigned=unassigned)
+
+
+def submitted_totals(call: Call) -> list[Decimal | None]:
+    return list(
+        Review.objects.filter(proposal__call=call, state=Review.State.SUBMITTED).values_list(
+            "weighted_total", flat=True
+        )
+    )

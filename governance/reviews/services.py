@@ -16,19 +16,11 @@ from governance.accounts.models import Membership, Organisation, User
 from governance.accounts.roles import Role
 from governance.audit.services import record
 from governance.calls import rules
-from governance.calls.models import (
-    REVIEW_MACHINE,
-    Assignment,
-    Call,
-    ConflictOfInterest,
-    Criterion,
-    Proposal,
-    Review,
-    Score,
-)
+from governance.calls.models import Call, Criterion, Proposal
 from governance.calls.services import start_review
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.reviews.conflicts import conflict_reason, forget_profile
+from governance.reviews.models import REVIEW_MACHINE, Assignment, ConflictOfInterest, Review, Score
 
 REVIEWABLE_STATES = (Proposal.State.SUBMITTED, Proposal.State.UNDER_REVIEW)
 

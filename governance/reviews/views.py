@@ -15,11 +15,12 @@ from django.views.decorators.http import require_GET
 from governance.accounts.models import User
 from governance.calls import rules
 from governance.calls.answers import display_answer
-from governance.calls.models import Assignment, Proposal
+from governance.calls.models import Proposal
 from governance.core.errors import PortalError
 from governance.core.spreadsheets import safe_row
 from governance.reviews import selectors, services
 from governance.reviews.forms import ConflictForm, ReviewForm
+from governance.reviews.models import Assignment
 
 PAGE_SIZE = 50
 

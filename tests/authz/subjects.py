@@ -42,7 +42,7 @@ def _onboarding_item():
 
 
 def _review_of(persona: str):
-    from governance.calls.models import Review
+    from governance.reviews.models import Review
 
     review = Review.objects.filter(
         proposal=_proposal(LAFE_REVIEW), evaluator__email=f"{persona}@demo.example"
@@ -51,7 +51,7 @@ def _review_of(persona: str):
 
 
 def _conflict_of(persona: str):
-    from governance.calls.models import ConflictOfInterest
+    from governance.reviews.models import ConflictOfInterest
 
     return ConflictOfInterest.objects.get(evaluator__email=f"{persona}@demo.example")
 

@@ -65,7 +65,7 @@ def make_under_review(call, applicant, chair, evaluators, **kwargs):
 
 
 def score_and_submit(evaluator, proposal, values):
-    from governance.calls.models import Review
+    from governance.reviews.models import Review
 
     review = Review.objects.get(proposal=proposal, evaluator=evaluator)
     criteria = list(proposal.call.criteria.all())

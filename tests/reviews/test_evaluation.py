@@ -6,10 +6,10 @@ import pytest
 from django.http import Http404
 from openpyxl import load_workbook
 
-from governance.calls.models import Assignment, Review
 from governance.calls.selectors import proposal_for
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.reviews import selectors, services
+from governance.reviews.models import Assignment, Review
 from tests.calls.factories import make_call, make_submitted, make_under_review, score_and_submit
 
 pytestmark = pytest.mark.django_db
