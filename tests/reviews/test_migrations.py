@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from governance.reviews.models import Assignment, ConflictOfInterest, Review
 
 # The calls migration that gives the models up (reviews 0001 takes them over).
-MOVE = ("calls", "0002_move_review_models")
+MOVE = ("calls", "0003_move_review_models")
 WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 

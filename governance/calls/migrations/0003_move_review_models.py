@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calls', '0001_initial'),
+        ('calls', '0002_call_translations'),
     ]
 
     operations = [
