@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from governance.core.transitions import StateMachine
+
 REFUSED = _("You may not do this.")
 # What a person refused by a rule is told (the rules modules say it beside the rule).
 _REFUSALS: dict[str, str] = {}
@@ -36,6 +38,16 @@ def may(person, rule: str, obj=None) -> bool:
     if person is None or (person.is_authenticated and not person.is_active):
         return False  # a visitor is asked the rule (results may be public); a closed account not
     return rules.has_perm(rule, person, obj)
+
+
+def allowed_actions(person, obj, machine: StateMachine) -> list[str]:
+    """What the person may do to `obj` now: the actions its machine allows from the object's
+    state whose rule (the machine's `rules`) the person passes on it, in the table's order."""
+    return [
+        action
+        for action in machine.allowed_actions(machine.state_of(obj))
+        if action in machine.rules and may(person, machine.rules[action], obj)
+    ]
 
 
 def require(person, rule: str, obj=None) -> None:

@@ -3,6 +3,10 @@
 Each state machine is data: a mapping of action -> (allowed source states, target state). A
 service asks the table whether an action is allowed from the current state and gets either the
 target state or an `InvalidTransition` that says what the person can do instead.
+
+A table may name, for the actions a person takes, the rule asked on the object (`rules`);
+`core.permissions.allowed_actions` combines the two for pages and the API. Actions without a
+rule (expiry, delivery, promotion from a waiting list) are the portal's own, never offered.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ class StateMachine:
     name: str
     states: tuple[str, ...]
     table: Mapping[str, tuple[Iterable[str], str]]
+    rules: Mapping[str, str] = field(default_factory=dict)
+    # The attribute that holds the state (a field or a property of the model).
+    state_field: str = "state"
     transitions: dict[str, Transition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -37,10 +44,16 @@ class StateMachine:
             if unknown:
                 raise ValueError(f"{self.name}.{action} names unknown states {sorted(unknown)}")
             transitions[action] = Transition(action, sources, target)
+        unruled = set(self.rules) - set(transitions)
+        if unruled:
+            raise ValueError(f"{self.name} has rules for unknown actions {sorted(unruled)}")
         object.__setattr__(self, "transitions", transitions)
 
     def allowed_actions(self, state: str) -> list[str]:
         return [t.action for t in self.transitions.values() if state in t.sources]
+
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_field)
 
     def can(self, state: str, action: str) -> bool:
         transition = self.transitions.get(action)

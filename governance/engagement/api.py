@@ -13,11 +13,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from governance.api.fields import TranslationsField
+from governance.api.fields import AllowedActionsField, TranslationsField
 from governance.api.permissions import ANYONE, SIGNED_IN
 from governance.core.permissions import may
 from governance.engagement import questions, selectors, services
 from governance.engagement.models import (
+    POLICY_VERSION_MACHINE,
+    REGISTRATION_MACHINE,
     Comment,
     Consultation,
     Event,
@@ -341,6 +343,11 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
         many=True, help_text='In order: `[{"heading", "body"}]`. A PATCH replaces them all.'
     )
     translations = PolicyTranslationSerializer(many=True, read_only=True)
+    allowed_actions = AllowedActionsField(
+        POLICY_VERSION_MACHINE,
+        help_text="What you may do to this version now: `edit` (PATCH it) and `publish` (POST "
+        "`publish`) while it is a draft and you write policies; empty once published.",
+    )
 
     class Meta:
         model = PolicyVersion
@@ -354,6 +361,7 @@ class PolicyVersionSerializer(serializers.ModelSerializer):
             "published_at",
             "sections",
             "translations",
+            "allowed_actions",
         ]
         read_only_fields = ["number", "state", "published_at"]
 
@@ -486,7 +494,11 @@ class PolicyVersionViewSet(
     def publish(self, request, pk=None):
         """Publish a draft; from then on its text never changes. 409 if already published."""
         version = services.policy_version_publish(actor=request.user, version=self.get_object())
-        return Response(PolicyVersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+        return Response(self._answer(version))
+
+    def _answer(self, version: PolicyVersion) -> dict:
+        fresh = self.get_queryset().get(pk=version.pk)
+        return PolicyVersionSerializer(fresh, context=self.get_serializer_context()).data
 
     @extend_schema(request=PolicyTranslationSerializer, responses={200: PolicyVersionSerializer})
     @action(detail=True, methods=["post"])
@@ -503,7 +515,7 @@ class PolicyVersionViewSet(
             plain_summary=data.validated_data["plain_summary"],
             sections=_sections(data.validated_data["sections"]),
         )
-        return Response(PolicyVersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+        return Response(self._answer(version))
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -679,9 +691,15 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
+    allowed_actions = AllowedActionsField(
+        REGISTRATION_MACHINE,
+        help_text="What you may do to this registration now: `cancel` (POST the event's "
+        "`cancel`) while it holds a place or waits for one; empty once cancelled.",
+    )
+
     class Meta:
         model = Registration
-        fields = ["id", "event", "status", "created_at"]
+        fields = ["id", "event", "status", "created_at", "allowed_actions"]
 
 
 class EventViewSet(
@@ -728,7 +746,10 @@ class EventViewSet(
     def register(self, request, pk=None):
         """Register; when the event is full the registration is `waitlisted`."""
         registration = services.event_register(person=request.user, event=self.get_object())
-        return Response(RegistrationSerializer(registration).data)
+        return Response(self._answer(registration))
+
+    def _answer(self, registration: Registration) -> dict:
+        return RegistrationSerializer(registration, context=self.get_serializer_context()).data
 
     @extend_schema(request=None, responses={200: RegistrationSerializer})
     @action(detail=True, methods=["post"])
@@ -738,7 +759,7 @@ class EventViewSet(
         if registration is None:
             raise Http404
         registration = services.registration_cancel(person=request.user, registration=registration)
-        return Response(RegistrationSerializer(registration).data)
+        return Response(self._answer(registration))
 
 
 def register(router) -> None:

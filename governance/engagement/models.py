@@ -345,6 +345,19 @@ class PolicyVersion(models.Model):
         return f"{self.document.title}, version {self.number}"
 
 
+# A draft is written and rewritten; once published its words never change (people commented on
+# them): a change is a new version. Translations are added in either state, they change no text.
+POLICY_VERSION_MACHINE = StateMachine(
+    "policy_version",
+    tuple(PolicyVersion.State.values),
+    {
+        "edit": ([PolicyVersion.State.DRAFT], PolicyVersion.State.DRAFT),
+        "publish": ([PolicyVersion.State.DRAFT], PolicyVersion.State.PUBLISHED),
+    },
+    rules={"edit": "engagement.edit_policy", "publish": "engagement.edit_policy"},
+)
+
+
 class PolicySection(models.Model):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
@@ -531,3 +544,26 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.event}"
+
+    @property
+    def has_place(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+# A registration holds a place or waits for one; a freed place goes to the first who waits. A
+# cancelled registration is taken up again by registering anew (a place, or the waiting list).
+REGISTRATION_MACHINE = StateMachine(
+    "registration",
+    tuple(Registration.Status.values),
+    {
+        "promote": ([Registration.Status.WAITLISTED], Registration.Status.CONFIRMED),
+        "cancel": (
+            [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+            Registration.Status.CANCELLED,
+        ),
+        "register": ([Registration.Status.CANCELLED], Registration.Status.CONFIRMED),
+        "join_waiting_list": ([Registration.Status.CANCELLED], Registration.Status.WAITLISTED),
+    },
+    rules={"cancel": "engagement.cancel_registration"},
+    state_field="status",
+)

@@ -25,6 +25,11 @@ def results_published(person, survey) -> bool:
     return survey is not None and survey.state == Survey.State.RESULTS_PUBLISHED
 
 
+@rules.predicate
+def is_registrant(person, registration) -> bool:
+    return registration is not None and registration.person_id == person.pk
+
+
 # Whether the survey's results can be read at all (404 otherwise: they do not exist yet for them).
 rules.add_perm("engagement.see_results", is_staff | results_published)
 # The results without suppression, the free-text answers and the exports of every response.
@@ -35,6 +40,8 @@ rules.add_perm("engagement.change_event", is_staff)
 rules.add_perm("engagement.run_survey", is_staff)
 # Preparing, opening, closing consultations, moderating their comments, publishing the response.
 rules.add_perm("engagement.run_consultation", is_staff)
+# Cancelling a registration: the registered person, or staff for them.
+rules.add_perm("engagement.cancel_registration", is_registrant | is_staff)
 # Writing policy documents, their versions and translations, and publishing a version.
 rules.add_perm("engagement.edit_policy", is_staff)
 
@@ -44,6 +51,10 @@ for _rule, _message in (
     (
         "engagement.run_consultation",
         gettext_lazy("Only portal staff prepare and run consultations."),
+    ),
+    (
+        "engagement.cancel_registration",
+        gettext_lazy("Only the registered person may cancel this registration."),
     ),
     (
         "engagement.edit_policy",

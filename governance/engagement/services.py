@@ -1,8 +1,9 @@
 """Writes in engagement: surveys and their responses, consultations and comments, events.
 
-Each service runs in one transaction, checks permission, changes state through the survey or
-consultation transition table under `select_for_update`, and appends an audit event — except for
-the responses of an anonymous survey, which leave no trace that names a person.
+Each service runs in one transaction, checks permission, changes state through the transition
+table of its aggregate (survey, consultation, policy version, registration) under
+`select_for_update`, and appends an audit event — except for the responses of an anonymous
+survey, which leave no trace that names a person.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ from governance.accounts.roles import ProviderType, Role
 from governance.accounts.selectors import is_portal_staff, memberships_of
 from governance.audit.services import record
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, PortalError
+from governance.core.permissions import may
 from governance.core.times import format_moment
 from governance.core.translations import clean_translations
 from governance.engagement import questions as q
 from governance.engagement import selectors
 from governance.engagement.models import (
     CONSULTATION_MACHINE,
+    POLICY_VERSION_MACHINE,
+    REGISTRATION_MACHINE,
     SURVEY_MACHINE,
     Answer,
     AnswerTally,
@@ -848,7 +852,7 @@ def policy_version_update(
     """Rewrite a draft. Published versions never change: people commented on their words."""
     _check_staff(actor)
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
-    if version.state != PolicyVersion.State.DRAFT:
+    if not POLICY_VERSION_MACHINE.can(version.state, "edit"):
         raise InvalidTransition(
             _(
                 "Version %(n)d is published, and published versions never change: write a new "
@@ -944,11 +948,11 @@ def policy_translation_save(
 def policy_version_publish(*, actor, version: PolicyVersion) -> PolicyVersion:
     _check_staff(actor)
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
-    if version.state != PolicyVersion.State.DRAFT:
+    if not POLICY_VERSION_MACHINE.can(version.state, "publish"):
         raise InvalidTransition(
             _("This version is already published; write a new version to change it.")
         )
-    version.state = PolicyVersion.State.PUBLISHED
+    version.state = POLICY_VERSION_MACHINE.target(version.state, "publish")
     version.published_at = timezone.now()
     version.save(update_fields=["state", "published_at"])
     record(
@@ -1300,18 +1304,16 @@ def event_register(*, person, event: Event) -> Registration:
     if event.starts_at <= timezone.now():
         raise DeadlinePassed(_("This event has started; registration is closed."))
     registration = Registration.objects.filter(event=event, person=person).first()
-    if registration is not None and registration.status != Registration.Status.CANCELLED:
-        return registration
+    if registration is not None and not REGISTRATION_MACHINE.can(registration.status, "register"):
+        return registration  # registered already (a second click, two tabs): nothing to do
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
-    status = (
-        Registration.Status.CONFIRMED
-        if confirmed < event.capacity
-        else Registration.Status.WAITLISTED
-    )
+    action = "register" if confirmed < event.capacity else "join_waiting_list"
+    # A first registration starts where taking a cancelled one up again leads.
+    status = REGISTRATION_MACHINE.transitions[action].target
     if registration is None:
         registration = Registration.objects.create(event=event, person=person, status=status)
     else:
-        registration.status = status
+        registration.status = REGISTRATION_MACHINE.target(registration.status, action)
         registration.created_at = timezone.now()
         registration.save(update_fields=["status", "created_at"])
     record(
@@ -1328,12 +1330,12 @@ def event_register(*, person, event: Event) -> Registration:
 def registration_cancel(*, person, registration: Registration) -> Registration:
     event = Event.objects.select_for_update().get(pk=registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.person_id != person.pk and not is_portal_staff(person):
+    if not may(person, "engagement.cancel_registration", registration):
         raise NotPermitted(_("Only the registered person may cancel this registration."))
     if registration.status == Registration.Status.CANCELLED:
-        return registration
-    was_confirmed = registration.status == Registration.Status.CONFIRMED
-    registration.status = Registration.Status.CANCELLED
+        return registration  # cancelled already (a second click, two tabs): nothing to do
+    was_confirmed = registration.has_place
+    registration.status = REGISTRATION_MACHINE.target(registration.status, "cancel")
     registration.save(update_fields=["status"])
     record(
         actor=person,
@@ -1354,7 +1356,7 @@ def _promote_waiting(event: Event) -> int:
     for waiting in event.registrations.filter(status=Registration.Status.WAITLISTED).order_by(
         "created_at", "pk"
     )[: max(event.capacity - confirmed, 0)]:
-        waiting.status = Registration.Status.CONFIRMED
+        waiting.status = REGISTRATION_MACHINE.target(waiting.status, "promote")
         waiting.save(update_fields=["status"])
         record(
             actor=None,
@@ -1375,7 +1377,7 @@ def _send_registration_email(registration: Registration, *, promoted: bool = Fal
         context={
             "event": event,
             "registration": registration,
-            "confirmed": registration.status == Registration.Status.CONFIRMED,
+            "confirmed": registration.has_place,
             "promoted": promoted,
             "ics_link": _abs(reverse("engagement:event_ics", args=[event.pk])),
             "event_link": _abs(reverse("engagement:event", args=[event.pk])),

@@ -59,10 +59,6 @@ class OutboundEmail(models.Model):
         """True once a sensitive email's text has been removed after delivery."""
         return self.sensitive and self.body_text == WITHHELD_BODY
 
-    @property
-    def can_resend(self) -> bool:
-        return EMAIL_STATES.can(self.state, "resend") and not self.body_withheld
-
 
 # An email waits in the queue until delivered or given up on; staff may queue it again.
 EMAIL_STATES = StateMachine(
@@ -76,4 +72,5 @@ EMAIL_STATES = StateMachine(
             OutboundEmail.State.QUEUED,
         ),
     },
+    rules={"resend": "notifications.resend"},
 )

@@ -135,7 +135,7 @@ def resend(*, email: OutboundEmail, actor) -> OutboundEmail:
         raise NotPermitted(_("Only portal staff may resend email."))
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
-        if email.state == State.QUEUED:
+        if not EMAIL_STATES.can(email.state, "resend"):  # queued
             raise InvalidTransition(
                 _(
                     "This email is still queued: it will be delivered, or retried, on its own. "

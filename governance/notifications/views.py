@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
-from governance.core.permissions import may
+from governance.core.permissions import allowed_actions, may
 from governance.notifications import selectors, services
 from governance.notifications.forms import OutboundEmailFilter
+from governance.notifications.models import EMAIL_STATES
 
 PAGE_SIZE = 50
 
@@ -41,7 +42,11 @@ def outbox(request):
 def email_detail(request, pk: int):
     _require_outbox_manager(request)
     email = get_object_or_404(selectors.outbox(), pk=pk)
-    return render(request, "notifications/email_detail.html", {"email": email})
+    return render(
+        request,
+        "notifications/email_detail.html",
+        {"email": email, "actions": allowed_actions(request.user, email, EMAIL_STATES)},
+    )
 
 
 @require_POST

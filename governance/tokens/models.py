@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from governance.core.transitions import StateMachine
+
 
 class ServiceClient(models.Model):
     """What the portal knows about a registered technical service (an OAuth client)."""
@@ -155,6 +157,27 @@ class IssuedToken(models.Model):
             self.revoked_at is None and self.access_token_id is not None and now < self.expires_at
         )
 
+    @property
+    def state(self) -> str:
+        """Read off the record (no column): revoked, or else active until it expires (or the
+        toolkit drops its row when its refresh token rotates)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.is_active() else "expired"
+
+
+# An issued token is active until it expires (by its time, no write) or is revoked: by the
+# person, by the client at /oauth/revoke, or because a grant it carries ended.
+TOKEN_MACHINE = StateMachine(
+    "token",
+    ("active", "revoked", "expired"),
+    {
+        "revoke": (["active"], "revoked"),
+        "expire": (["active"], "expired"),
+    },
+    rules={"revoke": "tokens.revoke_token"},
+)
+
 
 class CarriedGrant(models.Model):
     """A grant (and its dataset) that an issued token carries in authorization_details."""
@@ -224,6 +247,19 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} to {self.service} ({self.state})"
+
+
+# A delivery waits while its attempts fail (retried with backoff) until one succeeds or the
+# portal gives up after PORTAL_TOKEN_WEBHOOK_RETRIES; both ends are final.
+WEBHOOK_DELIVERY_MACHINE = StateMachine(
+    "webhook_delivery",
+    tuple(WebhookDelivery.State.values),
+    {
+        "deliver": ([WebhookDelivery.State.PENDING], WebhookDelivery.State.DELIVERED),
+        "retry": ([WebhookDelivery.State.PENDING], WebhookDelivery.State.PENDING),
+        "give_up": ([WebhookDelivery.State.PENDING], WebhookDelivery.State.FAILED),
+    },
+)
 
 
 class IntrospectionCount(models.Model):

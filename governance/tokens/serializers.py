@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from governance.api.fields import AllowedActionsField
 from governance.tokens.models import (
+    TOKEN_MACHINE,
     IssuedToken,
     ServiceAuthorization,
     ServiceClient,
@@ -183,6 +185,10 @@ class ServiceTokenSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="client.name", read_only=True)
     scope = serializers.SerializerMethodField()
     datasets = serializers.SerializerMethodField()
+    allowed_actions = AllowedActionsField(
+        TOKEN_MACHINE,
+        help_text="What you may do to this token now: `revoke` (POST `revoke`) while it is live.",
+    )
 
     class Meta:
         model = IssuedToken
@@ -196,6 +202,7 @@ class ServiceTokenSerializer(serializers.ModelSerializer):
             "issued_at",
             "expires_at",
             "revoked_at",
+            "allowed_actions",
         ]
         read_only_fields = fields
 

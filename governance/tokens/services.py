@@ -21,9 +21,11 @@ from oauth2_provider.models import AccessToken, Application, RefreshToken, revok
 
 from governance.accounts.selectors import is_portal_staff
 from governance.audit.services import record
-from governance.core.errors import NotPermitted, PortalError
+from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.tokens import keys, ratelimit
 from governance.tokens.models import (
+    TOKEN_MACHINE,
+    WEBHOOK_DELIVERY_MACHINE,
     CarriedGrant,
     IntrospectionCount,
     IssuedToken,
@@ -374,8 +376,8 @@ def revoke_by_client(*, client: Application, token_checksum: str) -> None:
             .filter(token_checksum=token_checksum, client=client, revoked_at__isnull=True)
             .first()
         )
-        if issued is None:
-            return
+        if issued is None or not TOKEN_MACHINE.can(issued.state, "revoke"):
+            return  # unknown, or expired already: RFC 7009 answers 200 all the same
         issued.revoked_at = timezone.now()
         issued.revoked_reason = "revoked by the client"
         issued.save(update_fields=["revoked_at", "revoked_reason"])
@@ -393,8 +395,12 @@ def revoke_token(*, actor, token: IssuedToken) -> IssuedToken:
         raise NotPermitted(_("You can only revoke your own tokens."))
     with transaction.atomic():
         token = IssuedToken.objects.select_for_update().get(pk=token.pk)
-        if token.revoked_at is not None:
-            return token
+        if token.state == "revoked":
+            return token  # revoked already (a second click, two tabs): nothing to do
+        if not TOKEN_MACHINE.can(token.state, "revoke"):
+            raise InvalidTransition(
+                _("This token has expired already: the service can no longer use it.")
+            )
         token.revoked_at = timezone.now()
         token.revoked_reason = "revoked by the person"
         token.save(update_fields=["revoked_at", "revoked_reason"])
@@ -572,6 +578,7 @@ def attempt_delivery(*, delivery_id: int) -> bool:
     delivery = WebhookDelivery.objects.select_related("service").get(pk=delivery_id)
     if delivery.state == WebhookDelivery.State.DELIVERED:
         return True
+    WEBHOOK_DELIVERY_MACHINE.target(delivery.state, "deliver")  # given up on: never sent again
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     headers = {
@@ -591,18 +598,24 @@ def attempt_delivery(*, delivery_id: int) -> bool:
             error = f"HTTP {status}"
     except requests.RequestException as exc:
         error = type(exc).__name__
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+    # No lock is held over the POST: the row changes only if it is still in a source state.
+    transition = WEBHOOK_DELIVERY_MACHINE.transitions["retry" if error else "deliver"]
+    WebhookDelivery.objects.filter(pk=delivery.pk, state__in=transition.sources).update(
         attempts=F("attempts") + 1,
         last_status=status,
         last_error=error[:500],
-        state=WebhookDelivery.State.DELIVERED if not error else WebhookDelivery.State.PENDING,
+        state=transition.target,
         delivered_at=timezone.now() if not error else None,
     )
     return not error
 
 
-def give_up_delivery(*, delivery_id: int) -> None:
-    WebhookDelivery.objects.filter(pk=delivery_id).update(state=WebhookDelivery.State.FAILED)
+@transaction.atomic
+def give_up_delivery(*, delivery_id: int) -> WebhookDelivery:
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+    delivery.state = WEBHOOK_DELIVERY_MACHINE.target(delivery.state, "give_up")
+    delivery.save(update_fields=["state"])
+    return delivery
 
 
 # --- statistics --------------------------------------------------------------------------------

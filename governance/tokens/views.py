@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance.core.errors import PortalError
-from governance.core.permissions import rule_required
+from governance.core.permissions import allowed_actions, rule_required
 from governance.tokens import selectors, services
 from governance.tokens.forms import ServiceClientForm
+from governance.tokens.models import TOKEN_MACHINE
 
 PAGE_SIZE = 25
 
@@ -25,7 +26,10 @@ def my_services(request):
         "tokens/my_services.html",
         {
             "authorizations": selectors.authorizations_of(request.user),
-            "tokens": selectors.live_tokens_of(request.user),
+            "tokens": [
+                (token, allowed_actions(request.user, token, TOKEN_MACHINE))
+                for token in selectors.live_tokens_of(request.user)
+            ],
         },
     )
 
@@ -34,8 +38,12 @@ def my_services(request):
 @require_POST
 def revoke_token(request, pk: int):
     token = selectors.token_of(request.user, pk)
-    services.revoke_token(actor=request.user, token=token)
-    messages.success(request, _("The token was revoked: the service can no longer use it."))
+    try:
+        services.revoke_token(actor=request.user, token=token)
+    except PortalError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("The token was revoked: the service can no longer use it."))
     return redirect("tokens:mine")
 
 

@@ -5,8 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from governance.audit.models import AuditEvent
+from governance.core.permissions import allowed_actions
 from governance.notifications import services
-from governance.notifications.models import OutboundEmail
+from governance.notifications.models import EMAIL_STATES, OutboundEmail
 from tests.notifications.helpers import use_memory_mailer, use_refusing_smtp
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,16 @@ def test_email_detail_shows_text_error_and_resend_button(staff_client, settings)
     assert "ConnectionRefusedError" in text
     assert "The portal gave up on this email" in text
     assert reverse("notifications:resend", args=[email.pk]) in text
+
+
+def test_email_detail_offers_resend_from_the_machines_allowed_actions(staff_client, settings):
+    email = failed_email(settings)
+    staff = staff_client.get(reverse("notifications:detail", args=[email.pk])).wsgi_request.user
+    assert allowed_actions(staff, email, EMAIL_STATES) == ["resend"]
+    (queued,) = queue(1)
+    assert allowed_actions(staff, queued, EMAIL_STATES) == []
+    text = staff_client.get(reverse("notifications:detail", args=[queued.pk])).content.decode()
+    assert reverse("notifications:resend", args=[queued.pk]) not in text
 
 
 def test_email_detail_hides_the_text_of_sensitive_email(staff_client):

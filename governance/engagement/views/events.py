@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.core.errors import PortalError
-from governance.core.permissions import may, require_or_404
+from governance.core.permissions import allowed_actions, may, require_or_404
 from governance.core.spreadsheets import safe_row
 from governance.core.times import remember_zone
 from governance.engagement import ics, selectors, services
 from governance.engagement.forms import EventForm
-from governance.engagement.models import Registration
+from governance.engagement.models import REGISTRATION_MACHINE, Registration
 
 
 @require_GET
@@ -61,12 +61,18 @@ def event_detail(request, pk: int):
     remember_zone(request)
     event = selectors.event_for(request.user, pk)
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    registration = selectors.registration_of(request.user, event)
     return render(
         request,
         "engagement/event_detail.html",
         {
             "event": event,
-            "registration": selectors.registration_of(request.user, event),
+            "registration": registration,
+            "registration_actions": (
+                allowed_actions(request.user, registration, REGISTRATION_MACHINE)
+                if registration is not None
+                else []
+            ),
             "places_left": max(event.capacity - confirmed, 0),
             "is_past": event.starts_at <= timezone.now(),
             "is_staff": may(request.user, "engagement.change_event", event),
@@ -83,7 +89,7 @@ def event_register(request, pk: int):
     except PortalError as error:
         messages.error(request, error.detail)
     else:
-        if registration.status == Registration.Status.CONFIRMED:
+        if registration.has_place:
             messages.success(request, _("You are registered. A confirmation email is on its way."))
         else:
             messages.info(

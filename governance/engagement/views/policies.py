@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.core.errors import PortalError
-from governance.core.permissions import require, require_or_404
+from governance.core.permissions import allowed_actions, require, require_or_404
 from governance.engagement import selectors, services
 from governance.engagement.forms import (
     PolicyDocumentForm,
@@ -19,7 +19,7 @@ from governance.engagement.forms import (
     PolicyVersionForm,
     section_formset,
 )
-from governance.engagement.models import PolicyVersion
+from governance.engagement.models import POLICY_VERSION_MACHINE, PolicyVersion
 
 
 def _staff_only(request) -> None:
@@ -139,7 +139,7 @@ def policy_version_create(request, pk: int):
 @login_required
 def policy_version_edit(request, pk: int):
     version = selectors.policy_version_for_staff(request.user, pk)
-    if version.state != PolicyVersion.State.DRAFT:
+    if "edit" not in allowed_actions(request.user, version, POLICY_VERSION_MACHINE):
         messages.error(
             request,
             _("Published versions never change: write a new version to change the policy."),
@@ -183,6 +183,7 @@ def policy_version_detail(request, pk: int):
         "engagement/policy_version.html",
         {
             "version": version,
+            "actions": allowed_actions(request.user, version, POLICY_VERSION_MACHINE),
             "document": version.document,
             "sections": selectors.version_sections(version),
             "translations": list(version.translations.order_by("language")),
