@@ -10,9 +10,10 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from governance.core.errors import PortalError
+from governance.core.errors import NOT_ONE_FIELD, Invalid, PortalError
 
 
 def _answer_in_json(request) -> None:
@@ -24,8 +25,20 @@ def _answer_in_json(request) -> None:
         request.accepted_media_type = JSONRenderer.media_type
 
 
+def field_errors(error: Invalid) -> ValidationError:
+    """The domain's field-keyed refusal as DRF's, keyed by the same fields."""
+    return ValidationError(
+        {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NOT_ONE_FIELD else field): messages
+            for field, messages in error.errors.items()
+        }
+    )
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, PortalError):
+    if isinstance(exc, Invalid):
+        exc = field_errors(exc)
+    elif isinstance(exc, PortalError):
         _answer_in_json(context.get("request"))
         return Response({"detail": exc.detail, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):

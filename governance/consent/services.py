@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.accounts.models import Organisation
-from governance.accounts.selectors import is_portal_staff
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff
 from governance.agreements.selectors import usable_grants_on
 from governance.audit.services import record as audit
 from governance.catalogue.models import Dataset, DuoTerm
@@ -31,7 +31,6 @@ from governance.consent.models import (
     Scope,
 )
 from governance.consent.pseudonyms import problem_with
-from governance.consent.rules import holder_organisation_ids
 from governance.consent.selectors import versions_of
 from governance.core.errors import InvalidTransition, NotPermitted, PortalError
 from governance.core.events import dataset_consent_changed

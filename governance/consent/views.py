@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import organisations
+from governance.accounts.selectors import holder_organisation_ids, organisations
 from governance.consent import importing, selectors, services
 from governance.consent.charts import column_chart
 from governance.consent.fhir import bundle_chunks
@@ -24,7 +24,6 @@ from governance.consent.forms import (
     WithdrawalForm,
 )
 from governance.consent.plain import permitted_uses
-from governance.consent.rules import holder_organisation_ids
 from governance.core.errors import PortalError
 from governance.core.listing import filtered_page
 from governance.core.permissions import may
