@@ -40,7 +40,14 @@ from governance.accounts.roles import Role
 from governance.accounts.selectors import is_portal_staff, organisations_of
 from governance.audit.services import record
 from governance.catalogue.models import AccessCondition, Dataset, DuoTerm
-from governance.core.errors import ConcurrentChange, InvalidTransition, NotPermitted, PortalError
+from governance.core.errors import (
+    ConcurrentChange,
+    InvalidTransition,
+    NotPermitted,
+    PortalError,
+    Problems,
+    full_clean,
+)
 from governance.core.events import access_items_approved
 from governance.core.uploads import check_pdf
 from governance.notifications.services import send_email
@@ -216,31 +223,35 @@ def check_ethics_file(upload: UploadedFile) -> None:
     check_pdf(upload, max_bytes=ETHICS_MAX_BYTES)
 
 
-def _validate_request_data(data: Mapping[str, Any], current: AccessRequest | None) -> None:
+def request_problems(data: Mapping[str, Any], current: AccessRequest | None) -> Problems:
+    """What is wrong with a request's project fields, read from `data` or else from `current`."""
+
     def value(name):
         return data[name] if name in data else getattr(current, name, None)
 
+    problems = Problems()
     purpose = value("purpose")
     if purpose is not None:
         if not isinstance(purpose, DuoTerm) or purpose.kind != DuoTerm.Kind.PERMISSION:
-            raise PortalError(_("State the purpose with a DUO data-use permission term."))
-        if purpose.shorthand == "NRES":
-            raise PortalError(
-                _("“No restriction” describes data, not a purpose: choose GRU, HMB, DS or POA.")
+            problems.add("purpose", _("State the purpose with a DUO data-use permission term."))
+        elif purpose.shorthand == "NRES":
+            problems.add(
+                "purpose",
+                _("“No restriction” describes data, not a purpose: choose GRU, HMB, DS or POA."),
             )
-        if purpose.shorthand == "DS" and value("disease") is None:
-            raise PortalError(
-                _("Disease-specific research needs the disease studied: choose it."),
-                code="disease_required",
+        elif purpose.shorthand == "DS" and value("disease") is None:
+            problems.add(
+                "disease", _("Disease-specific research needs the disease studied: choose it.")
             )
     starts, ends = value("starts_on"), value("ends_on")
     if starts and ends and ends <= starts:
-        raise PortalError(_("The period must end after it starts."), code="invalid_period")
+        problems.add("ends_on", _("The period must end after it starts."))
     team = value("team") or []
     if not isinstance(team, list) or not all(
         isinstance(member, dict) and member.get("name") for member in team
     ):
-        raise PortalError(_("Give each team member at least a name."), code="invalid_team")
+        problems.add("team", _("Give each team member at least a name."))
+    return problems
 
 
 def _validate_items(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -319,13 +330,13 @@ def request_create(
             )
             % {"organisation": organisation.name}
         )
-    _validate_request_data(data, None)
+    request_problems(data, None).raise_if_any()
     items = _validate_items(items)
     values = {name: data[name] for name in REQUEST_FIELDS if name in data}
     values.setdefault("for_profit", organisation.is_for_profit)
     request = AccessRequest(researcher=actor, organisation=organisation, **values)
     _store_ethics(request, ethics_approval)
-    request.full_clean(exclude=["ethics_approval"])
+    full_clean(request, exclude=["ethics_approval"])
     request.save()
     _replace_items(request, items)
     record(
@@ -392,12 +403,12 @@ def request_update(
             % {"state": request.get_state_display().lower()}
         )
     before = _request_summary(request)
-    _validate_request_data(data, request)
+    request_problems(data, request).raise_if_any()
     changed = [name for name in REQUEST_FIELDS if name in data]
     for name in changed:
         setattr(request, name, data[name])
     changed += _store_ethics(request, ethics_approval)
-    request.full_clean(exclude=["ethics_approval"])
+    full_clean(request, exclude=["ethics_approval"])
     if changed:
         request.save(update_fields=changed)
     if items is not None:
@@ -469,7 +480,7 @@ def request_submit(*, actor, request: AccessRequest) -> AccessRequest:
             ),
             code="consent_required",
         )
-    _validate_request_data({}, request)
+    request_problems({}, request).raise_if_any()
     _validate_items(
         [{"dataset": item.dataset, "access_condition": item.access_condition} for item in pending]
     )
