@@ -53,9 +53,14 @@ def exception_handler(exc, context):
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
     elif response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, dict):
-        # Field messages stay keyed by field; a summary and a code are added beside them.
+        # Field messages stay keyed by field; a summary and a code are added beside them. A field
+        # named `code` (a consent form's) would hide the error's code: its messages go under
+        # `fields` instead.
+        fields = dict(response.data)
+        clashing = {"code": fields.pop("code")} if "code" in fields else {}
         response.data = {
-            **response.data,
+            **fields,
+            **({"fields": clashing} if clashing else {}),
             "detail": _("Some fields are not valid; see the message under each field."),
             "code": "invalid",
         }

@@ -98,6 +98,9 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.errors)
 
+    def messages(self) -> list[str]:
+        return [message for messages in self.errors.values() for message in messages]
+
     def as_error(self) -> Invalid:
         return Invalid(self.errors)
 
