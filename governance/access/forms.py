@@ -5,24 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.access.models import AccessRequest, Committee, RequestComment, Vote
-from governance.access.services import ETHICS_MAX_BYTES, check_ethics_file
+from governance.access.services import (
+    ETHICS_MAX_BYTES,
+    REQUEST_FIELDS,
+    check_ethics_file,
+    request_problems,
+)
 from governance.catalogue.models import AccessCondition, CancerType, Dataset, DuoTerm
 from governance.catalogue.selectors import published_datasets
-from governance.core.errors import PortalError
-
-PROJECT_FIELDS = [
-    "title",
-    "lay_summary",
-    "scientific_abstract",
-    "purpose",
-    "disease",
-    "commercial",
-    "for_profit",
-    "method_development",
-    "genetic_study",
-    "starts_on",
-    "ends_on",
-]
+from governance.core.errors import PortalError, Problems
+from governance.core.forms import DomainModelForm
 
 
 class TeamField(forms.CharField):
@@ -55,7 +47,7 @@ class TeamField(forms.CharField):
         return team
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(DomainModelForm):
     team = TeamField(
         label=_("Team members"),
         required=False,
@@ -73,7 +65,7 @@ class RequestForm(forms.ModelForm):
 
     class Meta:
         model = AccessRequest
-        fields = [*PROJECT_FIELDS, "team", "public_register_consent"]
+        fields = list(REQUEST_FIELDS)
         widgets = {
             "lay_summary": forms.Textarea(attrs={"rows": 3}),
             "scientific_abstract": forms.Textarea(attrs={"rows": 5}),
@@ -111,21 +103,11 @@ class RequestForm(forms.ModelForm):
                 raise ValidationError(error.detail, code=error.code) from None
         return upload
 
-    def clean(self):
-        data = super().clean()
-        purpose = data.get("purpose")
-        if purpose is not None and purpose.shorthand == "DS" and not data.get("disease"):
-            self.add_error("disease", _("Disease-specific research needs the disease studied."))
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_on", _("The period must end after it starts."))
-        return data
+    def domain_problems(self, instance) -> Problems:
+        return request_problems({}, instance)
 
     def service_data(self) -> dict:
-        return {
-            name: self.cleaned_data[name]
-            for name in [*PROJECT_FIELDS, "team", "public_register_consent"]
-        }
+        return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
 
 
 class ItemForm(forms.Form):

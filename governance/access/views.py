@@ -27,6 +27,7 @@ from governance.access.rules import committee_ids_of, conflict_reason
 from governance.accounts.selectors import person_by_email
 from governance.catalogue.selectors import published_datasets
 from governance.core.errors import PortalError
+from governance.core.forms import show_error
 from governance.core.permissions import may, require
 
 PAGE_SIZE = 25
@@ -85,7 +86,7 @@ def request_new(request):
                     ethics_approval=form.cleaned_data.get("ethics_file"),
                 )
             except PortalError as error:
-                form.add_error(None, error.detail)
+                show_error(form, error)
             else:
                 messages.success(
                     request,
@@ -121,7 +122,7 @@ def request_edit(request, pk: int):
                     ethics_approval=form.cleaned_data.get("ethics_file"),
                 )
             except PortalError as error:
-                form.add_error(None, error.detail)
+                show_error(form, error)
             else:
                 messages.success(request, _("The request is saved."))
                 return redirect("access:request", pk=pk)
@@ -400,7 +401,7 @@ def committee_form(request, pk: int | None = None):
                     actor=request.user, committee=committee, data=form.service_data()
                 )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(request, _("The committee is saved."))
             return redirect("access:committee", pk=committee.pk)

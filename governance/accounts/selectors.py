@@ -27,8 +27,9 @@ def roles_of(person) -> frozenset[str]:
 
 def forget_cached_roles(person) -> None:
     """After a membership change, the next `roles_of` reads the database again."""
-    if hasattr(person, "_portal_roles"):
-        del person._portal_roles
+    for name in ("_portal_roles", "_holder_organisation_ids"):
+        if hasattr(person, name):
+            delattr(person, name)
 
 
 def has_role(person, *roles: str) -> bool:
@@ -50,6 +51,21 @@ def organisations_of(person, *roles: str) -> QuerySet[Organisation]:
     if roles:
         memberships = memberships.filter(role__in=roles)
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+
+
+def holder_organisation_ids(person) -> frozenset[int]:
+    """Ids of the organisations where the person is a data holder (cached for the request).
+
+    The data holders of an organisation register its datasets, manage its consent and
+    countersign its agreements.
+    """
+    if person is None or not person.is_authenticated:
+        return frozenset()
+    cached = getattr(person, "_holder_organisation_ids", None)
+    if cached is None:
+        cached = frozenset(organisations_of(person, Role.DATA_HOLDER).values_list("pk", flat=True))
+        person._holder_organisation_ids = cached
+    return cached
 
 
 def memberships_of(person) -> QuerySet[Membership]:

@@ -30,14 +30,6 @@ class SignForm(forms.Form):
         if not with_code:
             del self.fields["code"]
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("password") and not data.get("code"):
-            raise forms.ValidationError(
-                _("Enter your password (or an authenticator code) to sign.")
-            )
-        return data
-
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(

@@ -10,19 +10,7 @@ from __future__ import annotations
 import rules
 
 from governance.access.models import CommitteeMember
-from governance.accounts.roles import Role
-from governance.accounts.selectors import is_portal_staff, organisations_of
-
-
-def holder_organisation_ids(person) -> frozenset[int]:
-    """Organisations where the person is a data holder, i.e. may countersign (cached)."""
-    if person is None or not person.is_authenticated:
-        return frozenset()
-    cached = getattr(person, "_agreements_holder_orgs", None)
-    if cached is None:
-        cached = frozenset(organisations_of(person, Role.DATA_HOLDER).values_list("pk", flat=True))
-        person._agreements_holder_orgs = cached
-    return cached
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff
 
 
 def committee_ids(person) -> frozenset[int]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from governance.access.models import RequestedDataset
 from governance.accounts.models import Membership
 from governance.accounts.roles import Role
-from governance.accounts.selectors import is_portal_staff
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff
 from governance.agreements import rules
 from governance.agreements.models import Agreement, AgreementSignature, AgreementTemplate, Grant
 
@@ -66,7 +66,7 @@ def agreements_visible_to(person) -> QuerySet[Agreement]:
     ).values("pk")
     return Agreement.objects.filter(
         Q(researcher=person)
-        | Q(holder_id__in=list(rules.holder_organisation_ids(person)))
+        | Q(holder_id__in=list(holder_organisation_ids(person)))
         | Q(pk__in=by_committee)
     )
 
@@ -98,7 +98,7 @@ def agreement_for(person, pk: int) -> Agreement:
 def agreements_to_countersign(person) -> QuerySet[Agreement]:
     return Agreement.objects.filter(
         state=Agreement.State.SIGNED_BY_RESEARCHER,
-        holder_id__in=list(rules.holder_organisation_ids(person)),
+        holder_id__in=list(holder_organisation_ids(person)),
     ).exclude(researcher=person)
 
 
@@ -115,7 +115,7 @@ def grants_visible_to(person) -> QuerySet[Grant]:
     return Grant.objects.filter(
         Q(person=person)
         | Q(committee_id__in=list(rules.committee_ids(person)))
-        | Q(dataset__custodian_id__in=list(rules.holder_organisation_ids(person)))
+        | Q(dataset__custodian_id__in=list(holder_organisation_ids(person)))
     )
 
 

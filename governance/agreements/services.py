@@ -35,7 +35,13 @@ from governance.catalogue.duo import ResearchPurpose, UseConditions, compatibili
 from governance.catalogue.models import AvailabilityStatement
 from governance.catalogue.plain import describe
 from governance.core import events
-from governance.core.errors import ConcurrentChange, InvalidTransition, NotPermitted, PortalError
+from governance.core.errors import (
+    ConcurrentChange,
+    Invalid,
+    InvalidTransition,
+    NotPermitted,
+    PortalError,
+)
 from governance.core.times import format_day
 from governance.notifications.services import send_email
 
@@ -284,6 +290,10 @@ def agreement_document(*, agreement: Agreement) -> bytes:
 
 def _reauthenticate(actor, *, password: str, code: str) -> str:
     """Check the password (or TOTP code) again; the method used, or WrongCredentials."""
+    if not password and not code:
+        raise Invalid(
+            {"password": _("Enter your password (or an authenticator code) to sign.")}  # nosec B105 # a message about the password field
+        )
     if code:
         from allauth.mfa.models import Authenticator
         from allauth.mfa.totp.internal.auth import TOTP

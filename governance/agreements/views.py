@@ -25,6 +25,7 @@ from governance.agreements.forms import (
 from governance.agreements.models import Agreement
 from governance.core.confirm import confirmation_page, is_confirmed
 from governance.core.errors import PortalError
+from governance.core.forms import show_error
 from governance.core.listing import filtered_page
 from governance.core.permissions import require
 
@@ -119,7 +120,7 @@ def agreement_sign(request, pk: int):
                 expected_sha256=form.cleaned_data["document_sha256"],
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             if agreement.state == Agreement.State.IN_FORCE:
                 messages.success(
@@ -233,7 +234,7 @@ def agreement_amend(request, pk: int):
                 add_member=form.add_member(),
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -297,7 +298,7 @@ def grant_revoke(request, pk: int):
                 grant=grant, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(request, _("The grant is revoked; the researcher is told why."))
             return redirect("agreements:grant", pk=grant.pk)

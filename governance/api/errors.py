@@ -10,9 +10,10 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from governance.core.errors import PortalError
+from governance.core.errors import NOT_ONE_FIELD, Invalid, PortalError
 
 
 def _answer_in_json(request) -> None:
@@ -24,8 +25,20 @@ def _answer_in_json(request) -> None:
         request.accepted_media_type = JSONRenderer.media_type
 
 
+def field_errors(error: Invalid) -> ValidationError:
+    """The domain's field-keyed refusal as DRF's, keyed by the same fields."""
+    return ValidationError(
+        {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NOT_ONE_FIELD else field): messages
+            for field, messages in error.errors.items()
+        }
+    )
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, PortalError):
+    if isinstance(exc, Invalid):
+        exc = field_errors(exc)
+    elif isinstance(exc, PortalError):
         _answer_in_json(context.get("request"))
         return Response({"detail": exc.detail, "code": exc.code}, status=exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -40,9 +53,14 @@ def exception_handler(exc, context):
         detail = response.data["detail"]
         response.data = {"detail": str(detail), "code": getattr(detail, "code", "error")}
     elif response.status_code == status.HTTP_400_BAD_REQUEST and isinstance(response.data, dict):
-        # Field messages stay keyed by field; a summary and a code are added beside them.
+        # Field messages stay keyed by field; a summary and a code are added beside them. A field
+        # named `code` (a consent form's) would hide the error's code: its messages go under
+        # `fields` instead.
+        fields = dict(response.data)
+        clashing = {"code": fields.pop("code")} if "code" in fields else {}
         response.data = {
-            **response.data,
+            **fields,
+            **({"fields": clashing} if clashing else {}),
             "detail": _("Some fields are not valid; see the message under each field."),
             "code": "invalid",
         }

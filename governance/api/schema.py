@@ -24,7 +24,8 @@ COMPONENT: dict[str, Any] = {
     "type": "object",
     "description": (
         "Why the request was refused and what to do. A 400 also has the messages under the "
-        'name of each field they are about, e.g. `{"title": ["This field is required."]}`.'
+        'name of each field they are about, e.g. `{"title": ["This field is required."]}`; '
+        'those about a field named `code` are under `fields`: `{"fields": {"code": [...]}}`.'
     ),
     "properties": {
         "detail": {"type": "string", "description": "What went wrong and what to do."},

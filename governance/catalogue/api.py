@@ -58,15 +58,6 @@ class DatasetSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def validate(self, attrs):
-        source = attrs.get("source", getattr(self.instance, "source", None))
-        sponsor = attrs.get("trial_sponsor", getattr(self.instance, "trial_sponsor", ""))
-        if source == Dataset.Source.CLINICAL_TRIAL and not sponsor:
-            raise serializers.ValidationError(
-                {"trial_sponsor": _("Name the sponsor of the clinical trial.")}
-            )
-        return attrs
-
 
 class ModifierSerializer(serializers.Serializer):
     duo_term = serializers.PrimaryKeyRelatedField(

@@ -15,7 +15,15 @@ from governance.catalogue.models import (
     Modality,
     StatementModifier,
 )
-from governance.catalogue.services import DATASET_FIELDS, DATASET_RELATIONS, STATEMENT_FIELDS
+from governance.catalogue.services import (
+    DATASET_FIELDS,
+    DATASET_RELATIONS,
+    STATEMENT_FIELDS,
+    dataset_problems,
+    modifier_problems,
+)
+from governance.core.errors import Problems
+from governance.core.forms import DomainModelForm
 
 
 class BiobankLinksField(forms.CharField):
@@ -42,7 +50,7 @@ class BiobankLinksField(forms.CharField):
         return lines
 
 
-class DatasetForm(forms.ModelForm):
+class DatasetForm(DomainModelForm):
     biobank_links = BiobankLinksField(
         label=_("Related biobank resources"),
         required=False,
@@ -74,24 +82,8 @@ class DatasetForm(forms.ModelForm):
         self.fields["source"].choices = Dataset.Source.choices
         self.fields["hosting"].choices = Dataset.Hosting.choices
 
-    def clean(self):
-        data = super().clean()
-        if data.get("source") == Dataset.Source.CLINICAL_TRIAL and not data.get("trial_sponsor"):
-            self.add_error("trial_sponsor", _("Name the sponsor of the clinical trial."))
-        if data.get("source") == Dataset.Source.REAL_WORLD:
-            if data.get("trial_sponsor"):
-                self.add_error(
-                    "trial_sponsor",
-                    _("Real-world data has no trial sponsor: clear it or choose “clinical trial”."),
-                )
-            if data.get("industry_sponsored"):
-                self.add_error(
-                    "industry_sponsored",
-                    _("Only a clinical trial can be industry-sponsored: untick this."),
-                )
-        if data.get("quality_score") is not None and not data.get("quality_method"):
-            self.add_error("quality_method", _("Say how the quality score was obtained."))
-        return data
+    def domain_problems(self, instance) -> Problems:
+        return dataset_problems(instance)
 
     def service_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in [*DATASET_FIELDS, *DATASET_RELATIONS]}
@@ -149,14 +141,9 @@ class ModifierForm(forms.ModelForm):
 
 class BaseModifierFormSet(forms.BaseFormSet):
     def clean(self):
-        seen = set()
-        for form in self.forms:
-            term = form.cleaned_data.get("duo_term") if form.cleaned_data else None
-            if term is None:
-                continue
-            if term.pk in seen:
-                form.add_error("duo_term", _("This modifier is chosen twice: keep it once."))
-            seen.add(term.pk)
+        problems = modifier_problems(self.service_data())
+        if problems:
+            raise ValidationError(problems.errors["modifiers"])
 
     def service_data(self) -> list[dict]:
         return [

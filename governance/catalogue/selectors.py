@@ -28,14 +28,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from governance.accounts.roles import ProviderType
-from governance.accounts.selectors import is_portal_staff, organisations
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff, organisations
 from governance.catalogue.models import (
     AvailabilityStatement,
     CancerType,
     Dataset,
     StatementModifier,
 )
-from governance.catalogue.rules import holder_organisation_ids
 from governance.core.permissions import require
 
 CancerThrough = Dataset.cancer_types.through

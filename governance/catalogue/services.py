@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.accounts.models import Organisation
-from governance.accounts.selectors import is_portal_staff
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff
 from governance.audit.services import record
 from governance.catalogue.contradictions import Problem, contradictions
 from governance.catalogue.models import (
@@ -25,8 +25,13 @@ from governance.catalogue.models import (
     StatementIsFinal,
     StatementModifier,
 )
-from governance.catalogue.rules import holder_organisation_ids
-from governance.core.errors import InvalidTransition, NotPermitted, PortalError
+from governance.core.errors import (
+    InvalidTransition,
+    NotPermitted,
+    PortalError,
+    Problems,
+    full_clean,
+)
 
 DATASET_FIELDS = (
     "persistent_url",
@@ -99,6 +104,27 @@ def _dataset_summary(dataset: Dataset) -> dict[str, Any]:
     }
 
 
+def dataset_problems(dataset: Dataset) -> Problems:
+    """What a dataset's fields say together that none says alone."""
+    problems = Problems()
+    if dataset.source == Dataset.Source.CLINICAL_TRIAL and not dataset.trial_sponsor:
+        problems.add("trial_sponsor", _("Name the sponsor of the clinical trial."))
+    if dataset.source == Dataset.Source.REAL_WORLD:
+        if dataset.trial_sponsor:
+            problems.add(
+                "trial_sponsor",
+                _("Real-world data has no trial sponsor: clear it or choose “clinical trial”."),
+            )
+        if dataset.industry_sponsored:
+            problems.add(
+                "industry_sponsored",
+                _("Only a clinical trial can be industry-sponsored: untick this."),
+            )
+    if dataset.quality_score is not None and not dataset.quality_method:
+        problems.add("quality_method", _("Say how the quality score was obtained."))
+    return problems
+
+
 def _set_relations(obj, data: Mapping[str, Any], names: Iterable[str]) -> None:
     for name in names:
         if name in data:
@@ -112,7 +138,7 @@ def dataset_create(*, actor, custodian: Organisation, data: Mapping[str, Any]) -
     for name in DATASET_FIELDS:
         if name in data:
             setattr(dataset, name, data[name])
-    dataset.full_clean()
+    full_clean(dataset, dataset_problems(dataset))
     dataset.save()
     _set_relations(dataset, data, DATASET_RELATIONS)
     record(
@@ -138,7 +164,7 @@ def dataset_update(*, actor, dataset: Dataset, data: Mapping[str, Any]) -> Datas
             setattr(dataset, name, data[name])
             changed.append(name)
     _refuse_federated_download(dataset)
-    dataset.full_clean()
+    full_clean(dataset, dataset_problems(dataset))
     dataset.save(update_fields=[*changed, "updated_at"])
     _set_relations(dataset, data, DATASET_RELATIONS)
     record(
@@ -191,27 +217,36 @@ def _apply_statement_data(statement: AvailabilityStatement, data: Mapping[str, A
     return changed
 
 
+def modifier_problems(entries: Iterable[Mapping[str, Any]]) -> Problems:
+    """A statement's modifiers: each a data-use modifier, none twice."""
+    problems = Problems()
+    seen: set[str] = set()
+    for entry in entries:
+        term: DuoTerm = entry["duo_term"]
+        if term.kind != DuoTerm.Kind.MODIFIER or term.deprecated:
+            problems.add(
+                "modifiers",
+                _("%(term)s is not a data-use modifier; choose one from the list.")
+                % {"term": term},
+            )
+        elif term.pk in seen:
+            problems.add(
+                "modifiers", _("The modifier %(term)s is listed twice; keep one.") % {"term": term}
+            )
+        seen.add(term.pk)
+    return problems
+
+
 def _set_statement_relations(statement: AvailabilityStatement, data: Mapping[str, Any]) -> None:
     if "access_conditions" in data:
         statement.access_conditions.set(data["access_conditions"])
     if "modifiers" in data:
+        modifier_problems(data["modifiers"]).raise_if_any()
         statement.modifiers.all().delete()
-        seen: set[str] = set()
         for entry in data["modifiers"]:
-            term: DuoTerm = entry["duo_term"]
-            if term.kind != DuoTerm.Kind.MODIFIER or term.deprecated:
-                raise PortalError(
-                    _("%(term)s is not a data-use modifier; choose one from the list.")
-                    % {"term": term}
-                )
-            if term.pk in seen:
-                raise PortalError(
-                    _("The modifier %(term)s is listed twice; keep one.") % {"term": term}
-                )
-            seen.add(term.pk)
             StatementModifier.objects.create(
                 statement=statement,
-                duo_term=term,
+                duo_term=entry["duo_term"],
                 **{name: entry.get(name) or _empty(name) for name in MODIFIER_FIELDS},
             )
 
@@ -247,7 +282,7 @@ def statement_create_draft(
     else:
         statement.contact_email = getattr(actor, "email", "")
     _apply_statement_data(statement, data or {})
-    statement.full_clean(validate_constraints=False)
+    full_clean(statement, validate_constraints=False)
     statement.save()
     if current is not None:
         statement.access_conditions.set(current.access_conditions.all())
@@ -287,7 +322,7 @@ def statement_update_draft(
         raise StatementIsFinal(statement)
     before = _statement_summary(statement)
     changed = _apply_statement_data(statement, data)
-    statement.full_clean(validate_constraints=False)
+    full_clean(statement, validate_constraints=False)
     statement.save(update_fields=[*changed, "updated_at"])
     _set_statement_relations(statement, data)
     record(

@@ -19,6 +19,7 @@ from governance.catalogue.plain import describe
 from governance.catalogue.selectors import Facet, SearchFilters
 from governance.core.charts import bar_chart
 from governance.core.errors import PortalError
+from governance.core.forms import show_error
 from governance.core.permissions import may, require
 
 PAGE_SIZE = 25
@@ -142,7 +143,7 @@ def dataset_create(request):
                 data=form.service_data(),
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -165,7 +166,7 @@ def dataset_edit(request, pk: int):
                 data={"custodian": form.cleaned_data["custodian"], **form.service_data()},
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(request, _("The dataset is saved."))
             return redirect("catalogue:dataset", pk=dataset.pk)
@@ -202,7 +203,7 @@ def statement_edit(request, pk: int):
             try:
                 services.statement_update_draft(actor=request.user, statement=statement, data=data)
             except PortalError as error:
-                form.add_error(None, error.detail)
+                show_error(form, error, formsets={"modifiers": modifiers})
             else:
                 messages.success(request, _("The draft is saved."))
                 return redirect("catalogue:statement_edit", pk=statement.pk)

@@ -284,7 +284,7 @@ class _RowReader:
                     scope=scope,
                     data_altruism=altruism,
                     today=self.today,
-                )
+                ).messages()
             )
         if messages or form is None or given_on is None:
             return None, messages

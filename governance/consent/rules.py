@@ -12,19 +12,8 @@ import rules
 from django.utils.translation import gettext_lazy
 
 from governance.accounts.roles import Role
-from governance.accounts.selectors import has_role, is_portal_staff, organisations_of
+from governance.accounts.selectors import has_role, holder_organisation_ids, is_portal_staff
 from governance.core.permissions import explain
-
-
-def holder_organisation_ids(person) -> frozenset[int]:
-    """Ids of the organisations where the person is a data holder (cached for the request)."""
-    if person is None or not person.is_authenticated:
-        return frozenset()
-    cached = getattr(person, "_consent_holder_orgs", None)
-    if cached is None:
-        cached = frozenset(organisations_of(person, Role.DATA_HOLDER).values_list("pk", flat=True))
-        person._consent_holder_orgs = cached
-    return cached
 
 
 @rules.predicate

@@ -17,11 +17,10 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from governance.accounts.selectors import is_portal_staff
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff
 from governance.catalogue.models import Dataset
 from governance.catalogue.selectors import datasets_editable_by
 from governance.consent.models import ConsentForm, ConsentRecord, ConsentWithdrawal
-from governance.consent.rules import holder_organisation_ids
 from governance.core.permissions import may, require
 
 # Cells below this many subjects are not shown to patient organisations.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.accounts.models import Organisation
-from governance.accounts.selectors import is_portal_staff
+from governance.accounts.selectors import holder_organisation_ids, is_portal_staff
 from governance.agreements.selectors import usable_grants_on
 from governance.audit.services import record as audit
 from governance.catalogue.models import Dataset, DuoTerm
@@ -31,9 +31,15 @@ from governance.consent.models import (
     Scope,
 )
 from governance.consent.pseudonyms import problem_with
-from governance.consent.rules import holder_organisation_ids
 from governance.consent.selectors import versions_of
-from governance.core.errors import InvalidTransition, NotPermitted, PortalError
+from governance.core.errors import (
+    Invalid,
+    InvalidTransition,
+    NotPermitted,
+    PortalError,
+    Problems,
+    full_clean,
+)
 from governance.core.events import dataset_consent_changed
 from governance.core.times import format_day
 from governance.notifications.services import send_email
@@ -107,9 +113,13 @@ def _apply_form_data(form: ConsentForm, data: Mapping[str, Any]) -> list[str]:
     if form.duo_permission_id is not None:
         permission = form.duo_permission
         if permission.kind != DuoTerm.Kind.PERMISSION or permission.deprecated:
-            raise PortalError(
-                _("%(term)s is not a data-use permission; choose one from the list.")
-                % {"term": permission}
+            raise Invalid(
+                {
+                    "duo_permission": _(
+                        "%(term)s is not a data-use permission; choose one from the list."
+                    )
+                    % {"term": permission}
+                }
             )
     return changed
 
@@ -120,8 +130,13 @@ def _set_modifiers(form: ConsentForm, data: Mapping[str, Any]) -> None:
     terms = list(data["duo_modifiers"])
     for term in terms:
         if term.kind != DuoTerm.Kind.MODIFIER or term.deprecated:
-            raise PortalError(
-                _("%(term)s is not a data-use modifier; choose one from the list.") % {"term": term}
+            raise Invalid(
+                {
+                    "duo_modifiers": _(
+                        "%(term)s is not a data-use modifier; choose one from the list."
+                    )
+                    % {"term": term}
+                }
             )
     form.duo_modifiers.set(terms)
 
@@ -135,15 +150,16 @@ def form_create(
     form = ConsentForm(organisation=organisation, created_by=actor, version=1)
     _apply_form_data(form, data)
     if versions_of(form).exists():
-        raise PortalError(
-            _(
-                "A consent form with the code “%(code)s” exists already. Open it and start a new "
-                "version, or choose another code."
-            )
-            % {"code": form.code},
-            code="duplicate_form",
+        raise Invalid(
+            {
+                "code": _(
+                    "A consent form with the code “%(code)s” exists already. Open it and start "
+                    "a new version, or choose another code."
+                )
+                % {"code": form.code}
+            }
         )
-    form.full_clean(exclude=["document"], validate_constraints=False)
+    full_clean(form, exclude=["document"], validate_constraints=False)
     form.save()
     _set_modifiers(form, data)
     audit(actor=actor, action="consent.form_created", obj=form, after=_form_summary(form))
@@ -159,7 +175,7 @@ def form_update_draft(*, actor, form: ConsentForm, data: Mapping[str, Any]) -> C
     data = {name: value for name, value in data.items() if name != "code"}
     before = _form_summary(form)
     changed = _apply_form_data(form, data)
-    form.full_clean(exclude=["document"], validate_constraints=False)
+    full_clean(form, exclude=["document"], validate_constraints=False)
     form.save(update_fields=[*changed, "updated_at"])
     _set_modifiers(form, data)
     audit(
@@ -246,25 +262,28 @@ def record_problems(
     scope: str,
     data_altruism: bool,
     today: datetime.date,
-) -> list[str]:
-    """What is wrong with a record's values (the CSV import checks rows with the same rules)."""
-    problems = []
+) -> Problems:
+    """What is wrong with a record's values, by field (the CSV import checks rows with them)."""
+    problems = Problems()
     problem = problem_with(pseudonym)
     if problem:
-        problems.append(problem)
+        problems.add("pseudonym", problem)
     if given_on is not None and given_on > today:
-        problems.append(
-            _("The consent date %(date)s is in the future.") % {"date": format_day(given_on)}
+        problems.add(
+            "given_on",
+            _("The consent date %(date)s is in the future.") % {"date": format_day(given_on)},
         )
     if scope not in SCOPES:
-        problems.append(
+        problems.add(
+            "scope",
             _("The scope “%(scope)s” is unknown; use one of: %(choices)s.")
-            % {"scope": scope, "choices": ", ".join(Scope.values)}
+            % {"scope": scope, "choices": ", ".join(Scope.values)},
         )
     if data_altruism and form is not None and not form.offers_data_altruism:
-        problems.append(
+        problems.add(
+            "data_altruism",
             _("Version %(version)s of “%(form)s” does not offer data altruism.")
-            % {"version": form.version, "form": form.code}
+            % {"version": form.version, "form": form.code},
         )
     return problems
 
@@ -305,8 +324,7 @@ def record_create(*, actor, dataset: Dataset, data: Mapping[str, Any]) -> Consen
         data_altruism=bool(data.get("data_altruism")),
         today=timezone.localdate(),
     )
-    if problems:
-        raise PortalError(" ".join(problems), code="invalid_record")
+    problems.raise_if_any()
     record = ConsentRecord(
         dataset=dataset,
         pseudonym=pseudonym,

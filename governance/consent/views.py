@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.accounts.selectors import organisations
+from governance.accounts.selectors import holder_organisation_ids, organisations
 from governance.consent import importing, selectors, services
 from governance.consent.charts import column_chart
 from governance.consent.fhir import bundle_chunks
@@ -24,8 +24,8 @@ from governance.consent.forms import (
     WithdrawalForm,
 )
 from governance.consent.plain import permitted_uses
-from governance.consent.rules import holder_organisation_ids
 from governance.core.errors import PortalError
+from governance.core.forms import show_error
 from governance.core.listing import filtered_page
 from governance.core.permissions import may
 
@@ -93,7 +93,7 @@ def record_create(request, pk: int):
                 actor=request.user, dataset=dataset, data=form.cleaned_data
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(request, _("The consent record is saved."))
             return redirect("consent:record", pk=record.pk)
@@ -115,7 +115,7 @@ def import_records(request, pk: int):
             report = refused.report
             form.add_error(None, refused.detail)
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -163,7 +163,7 @@ def record_withdraw(request, pk: int):
         try:
             services.record_withdraw(actor=request.user, record=record, **form.cleaned_data)
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -294,7 +294,7 @@ def form_create(request):
                 data=form.service_data(),
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(request, _("The draft form is saved. Put it in use when it is final."))
             return redirect("consent:form", pk=created.pk)
@@ -316,7 +316,7 @@ def form_edit(request, pk: int):
                 actor=request.user, form=consent_form, data=form.service_data()
             )
         except PortalError as error:
-            form.add_error(None, error.detail)
+            show_error(form, error)
         else:
             messages.success(request, _("The draft form is saved."))
             return redirect("consent:form", pk=consent_form.pk)

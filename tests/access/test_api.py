@@ -70,7 +70,9 @@ def test_create_bad_input_is_400(researcher, dataset):
         "/api/v1/access-requests/", body(dataset, purpose="DUO:0000007"), format="json"
     )
     assert response.status_code == 400
-    assert "disease" in response.json()["detail"]
+    assert response.json()["disease"] == [
+        "Disease-specific research needs the disease studied: choose it."
+    ]
 
 
 def test_submit_incompatible_without_justification_is_400(researcher, breast_ds_ncu):

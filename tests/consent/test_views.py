@@ -90,8 +90,9 @@ def test_dataset_page_query_count(
     client.force_login(holder)
     client.get(reverse("consent:dataset", args=[dataset.pk]))  # session and caches warm
 
-    # session, user, roles, holder orgs, dataset, counts, forms, chart, list count, list page
-    with django_assert_num_queries(14):
+    # session, user, roles, holder orgs, dataset, counts, forms, chart, list count, list page;
+    # the holder organisations are read once for every context (issue 16)
+    with django_assert_num_queries(13):
         response = client.get(reverse("consent:dataset", args=[dataset.pk]))
     assert response.context["page"].paginator.count == count
 
@@ -341,8 +342,9 @@ def test_overview_query_count(client, holder, holder_org, count, django_assert_n
     client.force_login(holder)
     client.get(reverse("consent:overview"))
 
-    # session, user, roles, holder orgs, datasets with counts, withdrawals
-    with django_assert_num_queries(10):
+    # session, user, roles, holder orgs, datasets with counts, withdrawals; the holder
+    # organisations are read once for every context (issue 16)
+    with django_assert_num_queries(9):
         response = client.get(reverse("consent:overview"))
     assert len(response.context["datasets"]) == count
 

@@ -1,19 +1,9 @@
-"""Writes for committees and access requests.
-
-Each service checks permission, runs in one transaction, changes a request's state only through
-REQUEST_MACHINE (with the request row locked) and appends an audit event in the same
-transaction. Emails are queued in the outbox and go out after commit.
-"""
+"""A request after its draft: submission, withdrawal, return, comments, votes and decisions."""
 
 from __future__ import annotations
 
-import datetime
-import uuid
-from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,396 +13,26 @@ from governance.access.models import (
     REQUEST_MACHINE,
     AccessRequest,
     Committee,
-    CommitteeConflict,
     CommitteeMember,
     RequestComment,
     RequestedDataset,
     RequestVersion,
     Vote,
 )
-from governance.access.rules import (
-    committee_ids_of,
-    conflict_reason,
-    forget_cached_seats,
+from governance.access.rules import committee_ids_of, conflict_reason
+from governance.access.services.requests import (
+    Outcome,
+    State,
+    _lock,
+    _require_researcher,
+    _url,
+    _validate_items,
+    request_problems,
 )
-from governance.accounts.models import Organisation
-from governance.accounts.roles import Role
-from governance.accounts.selectors import is_portal_staff, organisations_of
 from governance.audit.services import record
-from governance.catalogue.models import AccessCondition, Dataset, DuoTerm
 from governance.core.errors import ConcurrentChange, InvalidTransition, NotPermitted, PortalError
 from governance.core.events import access_items_approved
-from governance.core.uploads import check_pdf
 from governance.notifications.services import send_email
-
-State = AccessRequest.State
-Outcome = RequestedDataset.Outcome
-
-REQUEST_FIELDS = (
-    "title",
-    "lay_summary",
-    "scientific_abstract",
-    "purpose",
-    "disease",
-    "commercial",
-    "for_profit",
-    "method_development",
-    "genetic_study",
-    "starts_on",
-    "ends_on",
-    "team",
-    "public_register_consent",
-)
-COMMITTEE_FIELDS = (
-    "name",
-    "organisation",
-    "contact_email",
-    "decision_rule",
-    "quorum",
-    "reminder_days",
-)
-ETHICS_MAX_BYTES = 10 * 1024 * 1024
-EDITABLE_STATES = (State.DRAFT, State.RETURNED)
-
-
-# Committees
-
-
-def _require_staff(actor, message: str) -> None:
-    if not is_portal_staff(actor):
-        raise NotPermitted(message)
-
-
-def _committee_summary(committee: Committee) -> dict[str, Any]:
-    return {
-        "name": committee.name,
-        "organisation": committee.organisation_id,
-        "decision_rule": committee.decision_rule,
-        "quorum": committee.quorum,
-        "reminder_days": committee.reminder_days,
-        "datasets": sorted(committee.datasets.values_list("pk", flat=True)),
-    }
-
-
-@transaction.atomic
-def committee_create(*, actor, data: Mapping[str, Any]) -> Committee:
-    _require_staff(actor, _("Only portal staff set up access committees."))
-    committee = Committee(**{name: data[name] for name in COMMITTEE_FIELDS if name in data})
-    committee.full_clean()
-    committee.save()
-    if "datasets" in data:
-        committee.datasets.set(data["datasets"])
-    record(
-        actor=actor,
-        action="access.committee_created",
-        obj=committee,
-        after=_committee_summary(committee),
-    )
-    return committee
-
-
-@transaction.atomic
-def committee_update(*, actor, committee: Committee, data: Mapping[str, Any]) -> Committee:
-    _require_staff(actor, _("Only portal staff change access committees."))
-    committee = Committee.objects.select_for_update().get(pk=committee.pk)
-    before = _committee_summary(committee)
-    changed = [name for name in COMMITTEE_FIELDS if name in data]
-    for name in changed:
-        setattr(committee, name, data[name])
-    committee.full_clean()
-    committee.save(update_fields=changed or None)
-    if "datasets" in data:
-        committee.datasets.set(data["datasets"])
-    record(
-        actor=actor,
-        action="access.committee_updated",
-        obj=committee,
-        before=before,
-        after=_committee_summary(committee),
-    )
-    return committee
-
-
-@transaction.atomic
-def committee_member_add(
-    *, actor, committee: Committee, person, is_chair: bool = False
-) -> CommitteeMember:
-    _require_staff(actor, _("Only portal staff change a committee's members."))
-    if CommitteeMember.objects.filter(committee=committee, person=person).exists():
-        raise PortalError(
-            _("%(person)s already sits on %(committee)s.")
-            % {"person": person.email, "committee": committee.name},
-            code="duplicate_member",
-        )
-    if is_chair:
-        CommitteeMember.objects.filter(committee=committee, is_chair=True).update(is_chair=False)
-    member = CommitteeMember.objects.create(committee=committee, person=person, is_chair=is_chair)
-    _ensure_role(committee, person, Role.COMMITTEE_CHAIR if is_chair else Role.COMMITTEE_MEMBER)
-    forget_cached_seats(person)
-    record(
-        actor=actor,
-        action="access.committee_member_added",
-        obj=committee,
-        after={"person": person.pk, "is_chair": is_chair},
-    )
-    return member
-
-
-def _ensure_role(committee: Committee, person, role: str) -> None:
-    """A seat is also a role (so that the second factor is required) where the committee has an
-    organisation; federation-wide committees' members get their role from staff."""
-    from governance.accounts.models import Membership
-    from governance.accounts.selectors import forget_cached_roles
-
-    if committee.organisation_id is not None:
-        Membership.objects.get_or_create(
-            person=person, organisation_id=committee.organisation_id, role=role
-        )
-        forget_cached_roles(person)
-
-
-@transaction.atomic
-def committee_member_remove(*, actor, member: CommitteeMember) -> None:
-    _require_staff(actor, _("Only portal staff change a committee's members."))
-    record(
-        actor=actor,
-        action="access.committee_member_removed",
-        obj=member.committee,
-        before={"person": member.person_id, "is_chair": member.is_chair},
-    )
-    member.delete()
-    forget_cached_seats(member.person)
-
-
-@transaction.atomic
-def conflict_declare(*, actor, organisation: Organisation, reason: str) -> CommitteeConflict:
-    """A committee member declares a conflict of interest with an organisation."""
-    if not committee_ids_of(actor):
-        raise NotPermitted(_("Only committee members declare conflicts of interest."))
-    if not reason.strip():
-        raise PortalError(_("Say in a few words why you have a conflict of interest."))
-    conflict, created = CommitteeConflict.objects.get_or_create(
-        person=actor, organisation=organisation, defaults={"reason": reason.strip()[:500]}
-    )
-    if created:
-        record(
-            actor=actor,
-            action="access.conflict_declared",
-            obj=conflict,
-            after={"organisation": organisation.pk},
-        )
-    return conflict
-
-
-# Requests: building them
-
-
-def researcher_organisations(person):
-    return organisations_of(person, Role.RESEARCHER).order_by("name")
-
-
-def check_ethics_file(upload: UploadedFile) -> None:
-    """A PDF by its content (not its name), at most ETHICS_MAX_BYTES."""
-    check_pdf(upload, max_bytes=ETHICS_MAX_BYTES)
-
-
-def _validate_request_data(data: Mapping[str, Any], current: AccessRequest | None) -> None:
-    def value(name):
-        return data[name] if name in data else getattr(current, name, None)
-
-    purpose = value("purpose")
-    if purpose is not None:
-        if not isinstance(purpose, DuoTerm) or purpose.kind != DuoTerm.Kind.PERMISSION:
-            raise PortalError(_("State the purpose with a DUO data-use permission term."))
-        if purpose.shorthand == "NRES":
-            raise PortalError(
-                _("“No restriction” describes data, not a purpose: choose GRU, HMB, DS or POA.")
-            )
-        if purpose.shorthand == "DS" and value("disease") is None:
-            raise PortalError(
-                _("Disease-specific research needs the disease studied: choose it."),
-                code="disease_required",
-            )
-    starts, ends = value("starts_on"), value("ends_on")
-    if starts and ends and ends <= starts:
-        raise PortalError(_("The period must end after it starts."), code="invalid_period")
-    team = value("team") or []
-    if not isinstance(team, list) or not all(
-        isinstance(member, dict) and member.get("name") for member in team
-    ):
-        raise PortalError(_("Give each team member at least a name."), code="invalid_team")
-
-
-def _validate_items(items: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    items = list(items)
-    seen = set()
-    for entry in items:
-        dataset: Dataset = entry["dataset"]
-        condition: AccessCondition = entry["access_condition"]
-        statement = dataset.current_statement
-        if statement is None:
-            raise PortalError(
-                _("“%(dataset)s” has no published availability statement and cannot be requested.")
-                % {"dataset": dataset.title},
-                code="not_published",
-            )
-        offered = {c.code for c in statement.access_conditions.all()}
-        if condition.code not in offered:
-            raise PortalError(
-                _(
-                    "“%(dataset)s” is not offered for %(condition)s; its statement offers: "
-                    "%(offered)s."
-                )
-                % {
-                    "dataset": dataset.title,
-                    "condition": condition.label.lower(),
-                    "offered": ", ".join(
-                        c.label.lower() for c in statement.access_conditions.all()
-                    ),
-                },
-                code="condition_not_offered",
-            )
-        key = (dataset.pk, condition.code)
-        if key in seen:
-            raise PortalError(
-                _("“%(dataset)s” is listed twice with the same access; keep it once.")
-                % {"dataset": dataset.title},
-                code="duplicate_dataset",
-            )
-        seen.add(key)
-    return items
-
-
-def _request_summary(request: AccessRequest) -> dict[str, Any]:
-    return {
-        "state": request.state,
-        "version": request.version,
-        "title": request.title,
-        "purpose": request.purpose_id,
-        "datasets": sorted(request.items.values_list("dataset_id", flat=True)),
-    }
-
-
-def _store_ethics(request: AccessRequest, upload: UploadedFile | None) -> list[str]:
-    if upload is None:
-        return []
-    check_ethics_file(upload)
-    # A random name: the file is served only through the request's page, never by its path.
-    request.ethics_approval.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
-    return ["ethics_approval"]
-
-
-@transaction.atomic
-def request_create(
-    *,
-    actor,
-    organisation: Organisation,
-    data: Mapping[str, Any],
-    items: Iterable[Mapping[str, Any]] = (),
-    ethics_approval: UploadedFile | None = None,
-) -> AccessRequest:
-    if not researcher_organisations(actor).filter(pk=organisation.pk).exists():
-        raise NotPermitted(
-            _(
-                "Only researchers of %(organisation)s may request access in its name. Ask your "
-                "organisation's staff contact for the researcher role."
-            )
-            % {"organisation": organisation.name}
-        )
-    _validate_request_data(data, None)
-    items = _validate_items(items)
-    values = {name: data[name] for name in REQUEST_FIELDS if name in data}
-    values.setdefault("for_profit", organisation.is_for_profit)
-    request = AccessRequest(researcher=actor, organisation=organisation, **values)
-    _store_ethics(request, ethics_approval)
-    request.full_clean(exclude=["ethics_approval"])
-    request.save()
-    _replace_items(request, items)
-    record(
-        actor=actor, action="access.request_created", obj=request, after=_request_summary(request)
-    )
-    return request
-
-
-def _replace_items(request: AccessRequest, items: list[Mapping[str, Any]]) -> None:
-    """Set the request's pending datasets. Datasets a committee already decided stay as they are;
-    pending ones that stay keep their row (and so their votes and history)."""
-    existing = {(item.dataset_id, item.access_condition_id): item for item in request.items.all()}
-    wanted = set()
-    for entry in items:
-        key = (entry["dataset"].pk, entry["access_condition"].pk)
-        wanted.add(key)
-        justification = (entry.get("justification") or "").strip()
-        item = existing.get(key)
-        if item is None:
-            RequestedDataset.objects.create(
-                request=request,
-                dataset=entry["dataset"],
-                access_condition=entry["access_condition"],
-                justification=justification,
-            )
-        elif item.outcome == Outcome.PENDING and item.justification != justification:
-            item.justification = justification
-            item.save(update_fields=["justification"])
-    for key, item in existing.items():
-        if key not in wanted and item.outcome == Outcome.PENDING:
-            item.delete()
-
-
-def _lock(request: AccessRequest) -> AccessRequest:
-    return (
-        AccessRequest.objects.select_for_update(of=("self",))
-        .select_related("organisation", "researcher", "purpose", "disease")
-        .get(pk=request.pk)
-    )
-
-
-def _require_researcher(actor, request: AccessRequest) -> None:
-    if request.researcher_id != getattr(actor, "pk", None):
-        raise NotPermitted(_("Only the researcher who made the request may change it."))
-
-
-@transaction.atomic
-def request_update(
-    *,
-    actor,
-    request: AccessRequest,
-    data: Mapping[str, Any],
-    items: Iterable[Mapping[str, Any]] | None = None,
-    ethics_approval: UploadedFile | None = None,
-) -> AccessRequest:
-    request = _lock(request)
-    _require_researcher(actor, request)
-    if request.state not in EDITABLE_STATES:
-        raise InvalidTransition(
-            _(
-                "This request is %(state)s and can no longer be edited; only drafts and requests "
-                "returned for changes can."
-            )
-            % {"state": request.get_state_display().lower()}
-        )
-    before = _request_summary(request)
-    _validate_request_data(data, request)
-    changed = [name for name in REQUEST_FIELDS if name in data]
-    for name in changed:
-        setattr(request, name, data[name])
-    changed += _store_ethics(request, ethics_approval)
-    request.full_clean(exclude=["ethics_approval"])
-    if changed:
-        request.save(update_fields=changed)
-    if items is not None:
-        _replace_items(request, _validate_items(items))
-    record(
-        actor=actor,
-        action="access.request_updated",
-        obj=request,
-        before=before,
-        after=_request_summary(request),
-    )
-    return request
-
-
-# Requests: transitions
 
 
 def snapshot(request: AccessRequest) -> dict[str, Any]:
@@ -469,7 +89,7 @@ def request_submit(*, actor, request: AccessRequest) -> AccessRequest:
             ),
             code="consent_required",
         )
-    _validate_request_data({}, request)
+    request_problems({}, request).raise_if_any()
     _validate_items(
         [{"dataset": item.dataset, "access_condition": item.access_condition} for item in pending]
     )
@@ -844,49 +464,3 @@ def _record_decision(
             "url": _url("access:request", request.pk),
         },
     )
-
-
-# Reminders
-
-
-def remind_committees(*, now: datetime.datetime | None = None) -> int:
-    """Email each committee about its datasets left pending for `reminder_days`; returns the
-    number of committees reminded. Each item is reminded at most once per period."""
-    now = now or timezone.now()
-    due = selectors.items_due_for_reminder(now)
-    by_committee: dict[int, list[RequestedDataset]] = {}
-    for item in due:
-        by_committee.setdefault(_committee_of(item).pk, []).append(item)
-    reminded = 0
-    for committee_id, items in by_committee.items():
-        with transaction.atomic():
-            committee = _committee_of(items[0])
-            recipients = selectors.member_emails([committee_id])
-            RequestedDataset.objects.filter(pk__in=[item.pk for item in items]).update(
-                reminded_at=now
-            )
-            if recipients:
-                send_email(
-                    to=recipients,
-                    template="access/reminder",
-                    context={
-                        "committee": committee,
-                        "items": items,
-                        "days": committee.reminder_days,
-                        "url": _url("access:requests"),
-                    },
-                )
-            record(
-                actor=None,
-                action="access.committee_reminded",
-                obj=committee,
-                after={"items": [item.pk for item in items]},
-            )
-            reminded += 1
-    return reminded
-
-
-def _url(name: str, *args) -> str:
-    from django.urls import reverse
-
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, args=args)
