@@ -93,5 +93,13 @@ class Migration(migrations.Migration):
                 name="dataset_published_title",
             ),
         ),
+        migrations.AddIndex(
+            model_name="dataset",
+            index=models.Index(
+                condition=models.Q(("current_statement__isnull", False)),
+                fields=["id", "custodian", "current_statement", "hosting", "source"],
+                name="dataset_published_facets",
+            ),
+        ),
         migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP)),
     ]
