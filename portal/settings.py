@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search of the catalogue (used only on PostgreSQL)
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
     "django_filters",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -197,6 +198,9 @@ class Dataset(models.Model):
         related_name="+",
         editable=False,
     )
+    # Title, description and custodian's name for full-text search, kept by a PostgreSQL trigger
+    # (migration 0005, which also adds its GIN index); always empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -204,6 +208,20 @@ class Dataset(models.Model):
         verbose_name = _("dataset")
         verbose_name_plural = _("datasets")
         ordering = ["title"]
+        indexes = [
+            # The public catalogue's first page, read in title order without sorting every row.
+            models.Index(
+                fields=["title"],
+                condition=models.Q(current_statement__isnull=False),
+                name="dataset_published_title",
+            ),
+            # The columns the facets and filters read, so counting reads the index, not the rows.
+            models.Index(
+                fields=["id", "custodian", "current_statement", "hosting", "source"],
+                condition=models.Q(current_statement__isnull=False),
+                name="dataset_published_facets",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quality_score__isnull=True)

@@ -7,12 +7,19 @@ counts apply every filter except its own, so a person sees what choosing another
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -30,9 +37,12 @@ from django_countries import countries
 from governance.accounts.roles import ProviderType
 from governance.accounts.selectors import holder_organisation_ids, is_portal_staff, organisations
 from governance.catalogue.models import (
+    AccessCondition,
     AvailabilityStatement,
+    BodyPart,
     CancerType,
     Dataset,
+    Modality,
     StatementModifier,
 )
 from governance.core.permissions import require
@@ -226,6 +236,7 @@ RDSR_LABELS = {"yes": _("Present"), "no": _("Not present")}
 
 
 MAX_VALUES_PER_FACET = 50
+MAX_WORDS = 8
 
 
 def filters_from(params) -> SearchFilters:
@@ -247,6 +258,63 @@ def filters_from(params) -> SearchFilters:
 class SearchResult:
     datasets: QuerySet[Dataset]
     facets: list[Facet]
+    count: int | None = None  # the number of matches, when the facet counts already gave it
+
+    def page(self, number, per_page: int) -> Page:
+        """One page of the matches, without counting them a second time."""
+        paginator = Paginator(self.datasets, per_page)
+        if self.count is not None:
+            paginator.__dict__["count"] = self.count  # Paginator.count is a cached property
+        return paginator.get_page(number)
+
+
+# Full-text search (PostgreSQL)
+
+
+WORD = re.compile(r"\w+")
+
+
+def full_text_search() -> bool:
+    """PostgreSQL searches the stored tsvector (migration 0005); SQLite matches plain text."""
+    return connection.vendor == "postgresql"
+
+
+def text_query(text: str) -> SearchQuery | None:
+    """What a person typed as a tsquery: every word must appear, the last one may be the start
+    of a word (they may still be typing it); English stems or the words as written. Only word
+    characters reach the query, each quoted as a literal, so no text is read as tsquery syntax.
+    None when there is no word at all."""
+    words = WORD.findall(text)[:MAX_WORDS]
+    query: SearchQuery | None = None
+    for index, word in enumerate(words):
+        literal = f"'{word}'" + (":*" if index == len(words) - 1 else "")
+        either = SearchQuery(literal, config="english", search_type="raw") | SearchQuery(
+            literal, config="simple", search_type="raw"
+        )
+        query = either if query is None else query & either
+    return query
+
+
+def _matching_text(qs: QuerySet[Dataset], text: str) -> QuerySet[Dataset]:
+    if full_text_search():
+        query = text_query(text)
+        return qs.none() if query is None else qs.filter(search_vector=query)
+    for word in text.split()[:MAX_WORDS]:
+        qs = qs.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(custodian__name__icontains=word)
+        )
+    return qs
+
+
+def _in_result_order(qs: QuerySet[Dataset], filters: SearchFilters) -> QuerySet[Dataset]:
+    """Best matches first for a text search on PostgreSQL (title, description, custodian weigh
+    in that order); otherwise by title."""
+    query = text_query(filters.query) if filters.query and full_text_search() else None
+    if query is None:
+        return qs
+    return qs.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "title", "pk")
 
 
 def cancer_type_tree() -> dict[str, tuple[str, str | None]]:
@@ -278,13 +346,7 @@ def _filtered(
     skip: str = "",
 ) -> QuerySet[Dataset]:
     if filters.query:
-        words = filters.query.split()
-        for word in words[:8]:
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(custodian__name__icontains=word)
-            )
+        qs = _matching_text(qs, filters.query)
     if filters.cancer_types and skip != "cancer_types":
         codes = set().union(*(descendants(tree, code) for code in filters.cancer_types))
         qs = qs.filter(
@@ -335,15 +397,22 @@ def matching_datasets(
     """The datasets matching the filters, without facet counts (for the API's list)."""
     base = published_datasets() if base is None else base
     tree = cancer_type_tree() if filters.cancer_types else {}
-    return with_listing_details(_filtered(base, filters, tree))
+    return with_listing_details(_in_result_order(_filtered(base, filters, tree), filters))
 
 
 def search_datasets(
     filters: SearchFilters, *, base: QuerySet[Dataset] | None = None
 ) -> SearchResult:
-    """The matching published datasets (a lazy queryset) and every facet's counts."""
+    """The matching published datasets (a lazy queryset), their number and every facet's counts.
+
+    The facets of a dataset's own columns are counted together, in one grouped query over the
+    matching datasets, which also gives their number; a facet with chosen values is counted
+    apart, without its own filter. Each facet of related terms is one grouped query.
+    """
     base = published_datasets() if base is None else base
     tree = cancer_type_tree()
+    fields, count = _field_facets(base, filters, tree)
+    labels = _term_labels()
     facets = [
         _cancer_type_facet(_filtered(base, filters, tree, "cancer_types"), filters, tree),
         _through_facet(
@@ -352,8 +421,7 @@ def search_datasets(
                 dataset_id__in=_filtered(base, filters, tree, "modalities").values("pk")
             ),
             "modality_id",
-            "modality__label",
-            "dataset_id",
+            labels["modalities"],
             filters,
         ),
         _through_facet(
@@ -362,31 +430,12 @@ def search_datasets(
                 dataset_id__in=_filtered(base, filters, tree, "body_parts").values("pk")
             ),
             "bodypart_id",
-            "bodypart__label",
-            "dataset_id",
+            labels["body_parts"],
             filters,
         ),
-        _field_facet(
-            "countries",
-            _filtered(base, filters, tree, "countries"),
-            "custodian__country",
-            lambda code: str(countries.name(code)) or code,
-            filters,
-        ),
-        _field_facet(
-            "hosting",
-            _filtered(base, filters, tree, "hosting"),
-            "hosting",
-            lambda value: str(Dataset.Hosting(value).label),
-            filters,
-        ),
-        _field_facet(
-            "sources",
-            _filtered(base, filters, tree, "sources"),
-            "source",
-            lambda value: str(Dataset.Source(value).label),
-            filters,
-        ),
+        fields["countries"],
+        fields["hosting"],
+        fields["sources"],
         _through_facet(
             "access_conditions",
             ConditionThrough.objects.filter(
@@ -395,50 +444,97 @@ def search_datasets(
                 ).values("current_statement_id")
             ),
             "accesscondition_id",
-            "accesscondition__label",
-            "availabilitystatement_id",
+            labels["access_conditions"],
             filters,
         ),
-        _through_facet(
-            "permissions",
-            _filtered(base, filters, tree, "permissions"),
-            "current_statement__duo_permission_id",
-            "current_statement__duo_permission__label",
-            "pk",
-            filters,
-        ),
-        _field_facet(
-            "radiation_reports",
-            _filtered(base, filters, tree, "radiation_reports"),
-            "has_radiation_reports",
-            lambda value: str(RDSR_LABELS[value]),
-            filters,
-            to_value=lambda flag: "yes" if flag else "no",
-        ),
+        fields["permissions"],
+        fields["radiation_reports"],
     ]
-    datasets = with_listing_details(_filtered(base, filters, tree))
-    return SearchResult(datasets=datasets, facets=facets)
+    datasets = with_listing_details(_in_result_order(_filtered(base, filters, tree), filters))
+    return SearchResult(datasets=datasets, facets=facets, count=count)
+
+
+@dataclass(frozen=True)
+class FieldFacet:
+    """A facet of the dataset's own columns (or its custodian's, its statement's): the columns
+    grouped on, then how a group's key gives the facet's value (None: not counted) and label."""
+
+    fields: tuple[str, ...]
+    value: Callable[[tuple], str | None]
+    label: Callable[[tuple], str]
+
+
+FIELD_FACETS = {
+    "countries": FieldFacet(
+        ("custodian__country",),
+        lambda key: key[0],
+        lambda key: str(countries.name(key[0])) or key[0],
+    ),
+    "hosting": FieldFacet(
+        ("hosting",), lambda key: key[0], lambda key: str(Dataset.Hosting(key[0]).label)
+    ),
+    "sources": FieldFacet(
+        ("source",), lambda key: key[0], lambda key: str(Dataset.Source(key[0]).label)
+    ),
+    "permissions": FieldFacet(
+        ("current_statement__duo_permission_id", "current_statement__duo_permission__label"),
+        lambda key: key[0],
+        lambda key: key[1],
+    ),
+    "radiation_reports": FieldFacet(
+        ("has_radiation_reports",),
+        lambda key: "yes" if key[0] else "no",
+        lambda key: str(RDSR_LABELS["yes" if key[0] else "no"]),
+    ),
+}
+
+
+def _field_facets(
+    base: QuerySet[Dataset], filters: SearchFilters, tree: Mapping[str, tuple[str, str | None]]
+) -> tuple[dict[str, Facet], int | None]:
+    """The facets of FIELD_FACETS, and the number of matches when it comes with them."""
+    groups: dict[str, Counter] = {name: Counter() for name in FIELD_FACETS}
+    together = [name for name in FIELD_FACETS if not filters.selected(name)]
+    count = None
+    if together:
+        columns = [column for name in together for column in FIELD_FACETS[name].fields]
+        count = 0
+        for row in _grouped(_filtered(base, filters, tree), columns):
+            count += row["n"]
+            for name in together:
+                groups[name][tuple(row[column] for column in FIELD_FACETS[name].fields)] += row["n"]
+    for name in FIELD_FACETS:
+        if name not in together:
+            columns = list(FIELD_FACETS[name].fields)
+            for row in _grouped(_filtered(base, filters, tree, name), columns):
+                groups[name][tuple(row[column] for column in columns)] += row["n"]
+    facets = {}
+    for name, spec in FIELD_FACETS.items():
+        facet = Facet(name, str(FACET_LABELS[name]))
+        selected = set(filters.selected(name))
+        for key, n in groups[name].items():
+            value = spec.value(key)
+            if value is not None:
+                facet.values.append(FacetValue(value, spec.label(key), n, value in selected))
+        facet.values.sort(key=lambda value: value.label)
+        _add_missing_selected(facet, selected)
+        facets[name] = facet
+    return facets, count
+
+
+def _grouped(qs: QuerySet[Dataset], columns: list[str]):
+    return qs.order_by().values(*columns).annotate(n=Count("pk"))
 
 
 def _cancer_type_facet(
     qs: QuerySet[Dataset], filters: SearchFilters, tree: Mapping[str, tuple[str, str | None]]
 ) -> Facet:
-    """Counts roll up: a dataset of triple-negative breast cancer counts under breast cancer."""
-    codes = list(tree)
-    # One pass over the (dataset, cancer type) pairs of the matching datasets.
-    counts = CancerThrough.objects.filter(dataset_id__in=qs.values("pk")).aggregate(
-        **{
-            f"c{index}": Count(
-                "dataset_id",
-                filter=Q(cancertype_id__in=descendants(tree, code)),
-                distinct=True,
-            )
-            for index, code in enumerate(codes)
-        }
-    )
+    """Counts roll up: a dataset of triple-negative breast cancer counts under breast cancer,
+    and a dataset of two kinds of breast cancer counts once."""
+    counts = _rolled_up_counts(qs, tree)
     facet = Facet("cancer_types", str(FACET_LABELS["cancer_types"]))
-    for index, code in enumerate(codes):
-        count = counts[f"c{index}"] or 0
+    for code in tree:
+        count = counts.get(code, 0)
         selected = code in filters.cancer_types
         if count or selected:
             facet.values.append(
@@ -446,6 +542,45 @@ def _cancer_type_facet(
             )
     facet.values.sort(key=lambda value: _path(tree, value.value))
     return facet
+
+
+def _rolled_up_counts(
+    qs: QuerySet[Dataset], tree: Mapping[str, tuple[str, str | None]]
+) -> dict[str, int]:
+    """code -> matching datasets of that cancer type or of one below it, in one query: each
+    dataset's cancer types become a bit mask, the datasets are counted per mask, and each mask's
+    count goes to every cancer type its bits fall under (so a dataset counts once under each)."""
+    codes = list(tree)
+    try:
+        matching, matching_params = qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    if not codes:
+        return {}
+    through = connection.ops.quote_name(CancerThrough._meta.db_table)
+    bits = ", ".join(["(%s, %s)"] * len(codes))
+    # Only our own SQL is formatted in; every value (codes, the filters' values) is a parameter.
+    sql = (
+        f"WITH bits (code, bit) AS (VALUES {bits}) "  # noqa: S608  # nosec B608
+        "SELECT mask, COUNT(*) FROM (SELECT t.dataset_id, SUM(bits.bit) AS mask "
+        f"FROM {through} t JOIN bits ON bits.code = t.cancertype_id "
+        f"WHERE t.dataset_id IN ({matching}) GROUP BY t.dataset_id) AS masks GROUP BY mask"
+    )
+    params = [value for bit, code in enumerate(codes) for value in (code, 1 << bit)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *matching_params])
+        rows = cursor.fetchall()
+    under = {
+        code: {ancestor for ancestor in codes if code in descendants(tree, ancestor)}
+        for code in codes
+    }
+    counts: Counter = Counter()
+    for mask, n in rows:
+        mask = int(mask)
+        covered = set().union(*(under[code] for bit, code in enumerate(codes) if mask >> bit & 1))
+        for code in covered:
+            counts[code] += n
+    return counts
 
 
 def _depth(tree: Mapping[str, tuple[str, str | None]], code: str) -> int:
@@ -462,48 +597,39 @@ def _path(tree: Mapping[str, tuple[str, str | None]], code: str) -> list[str]:
 
 
 def _through_facet(
-    name: str,
-    qs: QuerySet,
-    value_field: str,
-    label_field: str,
-    count_field: str,
-    filters: SearchFilters,
+    name: str, qs: QuerySet, value_field: str, labels: Mapping[str, str], filters: SearchFilters
 ) -> Facet:
-    rows = (
-        qs.order_by()
-        .values(value_field, label_field)
-        .annotate(n=Count(count_field))
-        .order_by(label_field)
-    )
-    facet = Facet(name, str(FACET_LABELS[name]))
-    selected = set(filters.selected(name))
-    for row in rows:
-        if row[value_field] is None:
-            continue
-        facet.values.append(
-            FacetValue(row[value_field], row[label_field], row["n"], row[value_field] in selected)
-        )
-    _add_missing_selected(facet, selected)
-    return facet
-
-
-def _field_facet(
-    name: str,
-    qs: QuerySet[Dataset],
-    value_field: str,
-    label_of,
-    filters: SearchFilters,
-    to_value=str,
-) -> Facet:
+    """Counted per term's code before its label is looked up: the join is of a few groups,
+    not of every matching row."""
     rows = qs.order_by().values(value_field).annotate(n=Count("pk"))
     facet = Facet(name, str(FACET_LABELS[name]))
     selected = set(filters.selected(name))
     for row in rows:
-        value = to_value(row[value_field])
-        facet.values.append(FacetValue(value, label_of(value), row["n"], value in selected))
+        code = row[value_field]
+        if code is not None:
+            facet.values.append(
+                FacetValue(code, labels.get(code, code), row["n"], code in selected)
+            )
     facet.values.sort(key=lambda value: value.label)
     _add_missing_selected(facet, selected)
     return facet
+
+
+def _term_labels() -> dict[str, dict[str, str]]:
+    """facet -> code -> label, for the facets of related vocabulary terms (one query)."""
+    terms = [
+        (name, model.objects.annotate(facet=Value(name)).order_by())
+        for name, model in (
+            ("modalities", Modality),
+            ("body_parts", BodyPart),
+            ("access_conditions", AccessCondition),
+        )
+    ]
+    first, *others = (qs.values_list("facet", "code", "label") for _name, qs in terms)
+    labels: dict[str, dict[str, str]] = {name: {} for name, _qs in terms}
+    for facet, code, label in first.union(*others, all=True):
+        labels[facet][code] = label
+    return labels
 
 
 def _add_missing_selected(facet: Facet, selected: set[str]) -> None:

@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 def search(request):
     filters = selectors.filters_from(request.GET)
     result = selectors.search_datasets(filters)
-    page = Paginator(result.datasets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = result.page(request.GET.get("page"), PAGE_SIZE)
     chips = filter_chips(request.GET, filters, result.facets)
     return render(
         request,
