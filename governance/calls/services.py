@@ -53,7 +53,7 @@ from governance.core.errors import (
     PortalError,
 )
 from governance.core.times import format_moment
-from governance.core.translations import clean_translations
+from governance.core.translations import clean_translations, merged_translations
 from governance.core.uploads import KINDS, check_upload
 from governance.notifications.services import send_email
 
@@ -180,13 +180,7 @@ def call_translations_save(
     _check_may_configure(actor, call)
     cleaned = clean_translations(translations, model=Call, fields=Call.TRANSLATABLE)
     before = call.translations
-    after = dict(before)
-    if partial:
-        for language in translations:
-            after.pop(language, None)
-        after.update(cleaned)
-    else:
-        after = cleaned
+    after = merged_translations(before, translations, cleaned, partial=partial)
     call.translations = after
     call.save(update_fields=["translations", "updated_at"])
     record(

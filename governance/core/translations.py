@@ -118,3 +118,19 @@ def translated(obj: Any, field: str, language: str | None = None) -> Translated:
     if text:
         return Translated(text, language, False)
     return Translated(original, default, bool(original))
+
+
+def merged_translations(
+    before: Mapping[str, dict[str, str]],
+    given: Mapping[str, Any],
+    cleaned: dict[str, dict[str, str]],
+    *,
+    partial: bool,
+) -> dict[str, dict[str, str]]:
+    """The translations after a save: `cleaned` replaces all of `before`, or with `partial` only
+    the languages `given` (a language given with no text left is removed)."""
+    if not partial:
+        return cleaned
+    after = {language: texts for language, texts in before.items() if language not in given}
+    after.update(cleaned)
+    return after

@@ -31,7 +31,7 @@ from governance.audit.services import record
 from governance.core.errors import DeadlinePassed, InvalidTransition, NotPermitted, PortalError
 from governance.core.permissions import may
 from governance.core.times import format_moment
-from governance.core.translations import clean_translations
+from governance.core.translations import clean_translations, merged_translations
 from governance.engagement import questions as q
 from governance.engagement import selectors
 from governance.engagement.models import (
@@ -1037,13 +1037,7 @@ def consultation_translations_save(
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     cleaned = clean_translations(translations, model=Consultation, fields=Consultation.TRANSLATABLE)
     before = consultation.translations
-    after = dict(before)
-    if partial:
-        for language in translations:
-            after.pop(language, None)
-        after.update(cleaned)
-    else:
-        after = cleaned
+    after = merged_translations(before, translations, cleaned, partial=partial)
     consultation.translations = after
     consultation.save(update_fields=["translations"])
     record(
