@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.transitions import StateMachine
 
@@ -313,5 +314,15 @@ REQUEST_MACHINE = StateMachine(
         "approve": (["submitted", "under_review"], "approved"),
         "reject": (["submitted", "under_review"], "rejected"),
         "withdraw": (["draft", "submitted", "under_review", "returned"], "withdrawn"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this access request"),
+    state_labels=dict(AccessRequest.State.choices),
+    action_labels={
+        "submit": pgettext_lazy("action", "Submit"),
+        "start_review": pgettext_lazy("action", "Start the review"),
+        "return": pgettext_lazy("action", "Return for changes"),
+        "approve": pgettext_lazy("action", "Approve"),
+        "reject": pgettext_lazy("action", "Reject"),
+        "withdraw": pgettext_lazy("action", "Withdraw"),
     },
 )

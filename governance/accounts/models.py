@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from governance.accounts.roles import ProviderType, Role
@@ -183,5 +184,11 @@ ERASURE_REQUEST_MACHINE = StateMachine(
     {
         "complete": (["requested"], "completed"),
         "refuse": (["requested"], "refused"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this erasure request"),
+    state_labels=dict(ErasureRequest.State.choices),
+    action_labels={
+        "complete": pgettext_lazy("action", "Carry out the erasure"),
+        "refuse": pgettext_lazy("action", "Refuse"),
     },
 )

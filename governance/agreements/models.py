@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.transitions import StateMachine
 
@@ -218,6 +219,14 @@ AGREEMENT_MACHINE = StateMachine(
         "expire": (["in_force"], "expired"),
         "terminate": (["drafted", "signed_by_researcher", "in_force"], "terminated"),
     },
+    noun=pgettext_lazy("after “the status of”", "this agreement"),
+    state_labels=dict(Agreement.State.choices),
+    action_labels={
+        "sign": pgettext_lazy("action", "Sign"),
+        "countersign": pgettext_lazy("action", "Countersign"),
+        "expire": pgettext_lazy("action", "Mark as expired"),
+        "terminate": pgettext_lazy("action", "Terminate"),
+    },
 )
 
 GRANT_MACHINE = StateMachine(
@@ -226,5 +235,11 @@ GRANT_MACHINE = StateMachine(
     {
         "expire": (["active"], "expired"),
         "revoke": (["active"], "revoked"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this grant"),
+    state_labels=dict(Grant.State.choices),
+    action_labels={
+        "expire": pgettext_lazy("action", "Mark as expired"),
+        "revoke": pgettext_lazy("action", "Revoke"),
     },
 )

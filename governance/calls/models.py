@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.accounts.models import Organisation
 from governance.accounts.roles import ProviderType
@@ -224,33 +225,6 @@ class Criterion(models.Model):
         return self.name
 
 
-# SPEC §4 "Proposal". Withdrawal is open until a decision, so also while under review.
-PROPOSAL_MACHINE = StateMachine(
-    "proposal",
-    (
-        "draft",
-        "submitted",
-        "under_review",
-        "accepted",
-        "rejected",
-        "waitlisted",
-        "withdrawn",
-        "onboarding",
-        "onboarded",
-    ),
-    {
-        "submit": (["draft"], "submitted"),
-        "start_review": (["submitted"], "under_review"),
-        "accept": (["under_review", "waitlisted"], "accepted"),
-        "reject": (["under_review", "waitlisted"], "rejected"),
-        "waitlist": (["under_review"], "waitlisted"),
-        "withdraw": (["draft", "submitted", "under_review"], "withdrawn"),
-        "start_onboarding": (["accepted"], "onboarding"),
-        "complete_onboarding": (["onboarding"], "onboarded"),
-    },
-)
-
-
 class Proposal(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -293,6 +267,45 @@ class Proposal(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.state != self.State.DRAFT
+
+
+# SPEC §4 "Proposal". Withdrawal is open until a decision, so also while under review.
+PROPOSAL_MACHINE = StateMachine(
+    "proposal",
+    (
+        "draft",
+        "submitted",
+        "under_review",
+        "accepted",
+        "rejected",
+        "waitlisted",
+        "withdrawn",
+        "onboarding",
+        "onboarded",
+    ),
+    {
+        "submit": (["draft"], "submitted"),
+        "start_review": (["submitted"], "under_review"),
+        "accept": (["under_review", "waitlisted"], "accepted"),
+        "reject": (["under_review", "waitlisted"], "rejected"),
+        "waitlist": (["under_review"], "waitlisted"),
+        "withdraw": (["draft", "submitted", "under_review"], "withdrawn"),
+        "start_onboarding": (["accepted"], "onboarding"),
+        "complete_onboarding": (["onboarding"], "onboarded"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this proposal"),
+    state_labels=dict(Proposal.State.choices),
+    action_labels={
+        "submit": pgettext_lazy("action", "Submit"),
+        "start_review": pgettext_lazy("action", "Start the review"),
+        "accept": pgettext_lazy("action", "Accept"),
+        "reject": pgettext_lazy("action", "Reject"),
+        "waitlist": pgettext_lazy("action", "Put on the waiting list"),
+        "withdraw": pgettext_lazy("action", "Withdraw"),
+        "start_onboarding": pgettext_lazy("action", "Start onboarding"),
+        "complete_onboarding": pgettext_lazy("action", "Complete onboarding"),
+    },
+)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -382,6 +395,13 @@ DECISION_MACHINE = StateMachine(
         "release": (["reviewed"], "released"),
         "discard": (["staged", "reviewed"], "discarded"),
     },
+    noun=pgettext_lazy("after “the status of”", "this decision"),
+    state_labels=dict(Decision.Stage.choices),
+    action_labels={
+        "review": pgettext_lazy("action", "Mark as reviewed"),
+        "release": pgettext_lazy("action", "Release to the applicant"),
+        "discard": pgettext_lazy("action", "Discard"),
+    },
 )
 
 
@@ -427,6 +447,13 @@ ONBOARDING_ITEM_MACHINE = StateMachine(
         "submit": (["pending", "returned"], "submitted"),
         "approve": (["submitted"], "approved"),
         "return": (["submitted"], "returned"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this onboarding item"),
+    state_labels=dict(OnboardingItem.State.choices),
+    action_labels={
+        "submit": pgettext_lazy("action", "Submit"),
+        "approve": pgettext_lazy("action", "Approve"),
+        "return": pgettext_lazy("action", "Return for changes"),
     },
 )
 

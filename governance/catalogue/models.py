@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.errors import InvalidTransition
 from governance.core.transitions import StateMachine
@@ -457,6 +458,12 @@ STATEMENT_MACHINE = StateMachine(
     {
         "publish": (["draft"], "published"),
         "supersede": (["published"], "superseded"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this data availability statement"),
+    state_labels=dict(AvailabilityStatement.State.choices),
+    action_labels={
+        "publish": pgettext_lazy("action", "Publish"),
+        "supersede": pgettext_lazy("action", "Replace with a new version"),
     },
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.errors import InvalidTransition
 from governance.core.transitions import StateMachine
@@ -206,6 +207,12 @@ FORM_MACHINE = StateMachine(
         "publish": (["draft"], "published"),
         "supersede": (["published"], "superseded"),
     },
+    noun=pgettext_lazy("after “the status of”", "this consent form"),
+    state_labels=dict(ConsentForm.State.choices),
+    action_labels={
+        "publish": pgettext_lazy("action", "Publish"),
+        "supersede": pgettext_lazy("action", "Replace with a new version"),
+    },
 )
 
 
@@ -274,6 +281,9 @@ RECORD_MACHINE = StateMachine(
     "consent record",
     ("given", "withdrawn"),
     {"withdraw": (["given"], "withdrawn")},
+    noun=pgettext_lazy("after “the status of”", "this consent record"),
+    state_labels=dict(ConsentRecord.Status.choices),
+    action_labels={"withdraw": pgettext_lazy("action", "Withdraw consent")},
 )
 
 

@@ -7,12 +7,19 @@ target state or an `InvalidTransition` that says what the person can do instead.
 A table may name, for the actions a person takes, the rule asked on the object (`rules`);
 `core.permissions.allowed_actions` combines the two for pages and the API. Actions without a
 rule (expiry, delivery, promotion from a waiting list) are the portal's own, never offered.
+
+A table also names what a person reads: the object (`noun`), each state and each action, as
+translatable labels, so that a refusal is written in the language of whoever is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext, pgettext
 
 from governance.core.errors import InvalidTransition
 
@@ -26,7 +33,7 @@ class Transition:
 
 @dataclass(frozen=True)
 class StateMachine:
-    """A named table: action -> (source states, target state)."""
+    """A named table: action -> (source states, target state), and the words a person reads."""
 
     name: str
     states: tuple[str, ...]
@@ -34,6 +41,12 @@ class StateMachine:
     rules: Mapping[str, str] = field(default_factory=dict)
     # The attribute that holds the state (a field or a property of the model).
     state_field: str = "state"
+    # The object as a refusal names it ("this proposal", context "after “the status of”"), a
+    # label per state (the model's choices) and per action (an infinitive, as on a button:
+    # "Start the review", context "action").
+    noun: str | Promise = field(kw_only=True)
+    state_labels: Mapping[str, str | Promise] = field(kw_only=True)
+    action_labels: Mapping[str, str | Promise] = field(kw_only=True)
     transitions: dict[str, Transition] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -47,6 +60,12 @@ class StateMachine:
         unruled = set(self.rules) - set(transitions)
         if unruled:
             raise ValueError(f"{self.name} has rules for unknown actions {sorted(unruled)}")
+        # A refusal names the state and the actions: a table cannot leave one without words.
+        unlabelled = sorted(set(self.states) - set(self.state_labels)) + sorted(
+            set(transitions) - set(self.action_labels)
+        )
+        if unlabelled:
+            raise ValueError(f"{self.name} has no label for {unlabelled}")
         object.__setattr__(self, "transitions", transitions)
 
     def allowed_actions(self, state: str) -> list[str]:
@@ -65,17 +84,30 @@ class StateMachine:
         if transition is None:
             raise ValueError(f"{self.name} has no action {action!r}")
         if state not in transition.sources:
-            possible = self.allowed_actions(state)
-            hint = (
-                f" From {state} you can: {', '.join(possible)}."
-                if possible
-                else f" {state.replace('_', ' ').capitalize()} is final."
-            )
-            raise InvalidTransition(
-                f"Cannot {action.replace('_', ' ')} a {self.name.replace('_', ' ')} "
-                f"that is {state.replace('_', ' ')}.{hint}"
-            )
+            raise InvalidTransition(self.refusal(state, action))
         return transition.target
+
+    def refusal(self, state: str, action: str) -> str:
+        """Why `action` is refused from `state` and what can be done instead, written when it is
+        raised, in the active language (the request's)."""
+        # Translators: action and state come quoted; the object is "this proposal" and the like.
+        refused = gettext("%(action)s is not possible: the status of %(object)s is %(state)s.") % {
+            "action": _quoted(self.action_labels[action]),
+            "object": self.noun,
+            "state": _quoted(self.state_labels[state]),
+        }
+        possible = [_quoted(self.action_labels[a]) for a in self.allowed_actions(state)]
+        if possible:
+            hint = gettext("From here you can: %(actions)s.") % {
+                "actions": get_text_list(possible)  # "a, b or c", in the active language
+            }
+        else:
+            hint = gettext("This status is final.")
+        return f"{capfirst(refused)} {hint}"
 
     def is_final(self, state: str) -> bool:
         return not self.allowed_actions(state)
+
+
+def _quoted(label: str | Promise) -> str:
+    return pgettext("a name quoted in a sentence", "“%(name)s”") % {"name": label}

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.transitions import StateMachine
 
@@ -98,6 +99,13 @@ SURVEY_MACHINE = StateMachine(
         "open": (["draft"], "open"),
         "close": (["open"], "closed"),
         "publish_results": (["closed"], "results_published"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this survey"),
+    state_labels=dict(Survey.State.choices),
+    action_labels={
+        "open": pgettext_lazy("action", "Open"),
+        "close": pgettext_lazy("action", "Close"),
+        "publish_results": pgettext_lazy("action", "Publish the results"),
     },
 )
 
@@ -355,6 +363,12 @@ POLICY_VERSION_MACHINE = StateMachine(
         "publish": ([PolicyVersion.State.DRAFT], PolicyVersion.State.PUBLISHED),
     },
     rules={"edit": "engagement.edit_policy", "publish": "engagement.edit_policy"},
+    noun=pgettext_lazy("after “the status of”", "this policy version"),
+    state_labels=dict(PolicyVersion.State.choices),
+    action_labels={
+        "edit": pgettext_lazy("action", "Edit"),
+        "publish": pgettext_lazy("action", "Publish"),
+    },
 )
 
 
@@ -435,6 +449,13 @@ CONSULTATION_MACHINE = StateMachine(
         "open": (["draft"], "open"),
         "close": (["open"], "closed"),
         "publish_response": (["closed"], "response_published"),
+    },
+    noun=pgettext_lazy("after “the status of”", "this consultation"),
+    state_labels=dict(Consultation.State.choices),
+    action_labels={
+        "open": pgettext_lazy("action", "Open"),
+        "close": pgettext_lazy("action", "Close"),
+        "publish_response": pgettext_lazy("action", "Publish the response"),
     },
 )
 
@@ -566,4 +587,12 @@ REGISTRATION_MACHINE = StateMachine(
     },
     rules={"cancel": "engagement.cancel_registration"},
     state_field="status",
+    noun=pgettext_lazy("after “the status of”", "this registration"),
+    state_labels=dict(Registration.Status.choices),
+    action_labels={
+        "promote": pgettext_lazy("action", "Confirm from the waiting list"),
+        "cancel": pgettext_lazy("action", "Cancel"),
+        "register": pgettext_lazy("action", "Register again"),
+        "join_waiting_list": pgettext_lazy("action", "Join the waiting list"),
+    },
 )

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.transitions import StateMachine
 
@@ -73,4 +74,11 @@ EMAIL_STATES = StateMachine(
         ),
     },
     rules={"resend": "notifications.resend"},
+    noun=pgettext_lazy("after “the status of”", "this email"),
+    state_labels=dict(OutboundEmail.State.choices),
+    action_labels={
+        "deliver": pgettext_lazy("action", "Send"),
+        "give_up": pgettext_lazy("action", "Give up"),
+        "resend": pgettext_lazy("action", "Send again"),
+    },
 )

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.accounts.models import Organisation
 from governance.calls.models import Criterion, Proposal
@@ -110,7 +111,12 @@ class Review(models.Model):
 
 
 REVIEW_MACHINE = StateMachine(
-    "review", ("draft", "submitted"), {"submit": (["draft"], "submitted")}
+    "review",
+    ("draft", "submitted"),
+    {"submit": (["draft"], "submitted")},
+    noun=pgettext_lazy("after “the status of”", "this review"),
+    state_labels=dict(Review.State.choices),
+    action_labels={"submit": pgettext_lazy("action", "Submit")},
 )
 
 

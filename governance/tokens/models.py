@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.core.transitions import StateMachine
 
@@ -176,6 +177,13 @@ TOKEN_MACHINE = StateMachine(
         "expire": (["active"], "expired"),
     },
     rules={"revoke": "tokens.revoke_token"},
+    noun=pgettext_lazy("after “the status of”", "this token"),
+    # Read off the record, no choices: the words of a grant's states.
+    state_labels={"active": _("Active"), "revoked": _("Revoked"), "expired": _("Expired")},
+    action_labels={
+        "revoke": pgettext_lazy("action", "Revoke"),
+        "expire": pgettext_lazy("action", "Mark as expired"),
+    },
 )
 
 
@@ -258,6 +266,13 @@ WEBHOOK_DELIVERY_MACHINE = StateMachine(
         "deliver": ([WebhookDelivery.State.PENDING], WebhookDelivery.State.DELIVERED),
         "retry": ([WebhookDelivery.State.PENDING], WebhookDelivery.State.PENDING),
         "give_up": ([WebhookDelivery.State.PENDING], WebhookDelivery.State.FAILED),
+    },
+    noun=pgettext_lazy("after “the status of”", "this webhook delivery"),
+    state_labels=dict(WebhookDelivery.State.choices),
+    action_labels={
+        "deliver": pgettext_lazy("action", "Send"),
+        "retry": pgettext_lazy("action", "Try again"),
+        "give_up": pgettext_lazy("action", "Give up"),
     },
 )
 

@@ -96,7 +96,10 @@ def test_erasure_detail_of_a_decided_request_offers_no_decision(staff_client, al
     url = reverse("accounts:erasure_request_detail", args=[request.pk])
     assert "Record the decision" not in staff_client.get(url).content.decode()
     response = staff_client.post(url, {"decision": "complete"}, follow=True)
-    assert "Cannot complete" in response.content.decode()
+    assert (
+        "“Carry out the erasure” is not possible: the status of this erasure request is "
+        "“Refused”. This status is final."
+    ) in response.content.decode()
 
 
 def test_erasure_detail_of_own_request_cannot_be_decided(staff_client, staff_with_mfa):

@@ -73,7 +73,8 @@ def test_decision_without_reason_refused(chair, proposal):
 def test_decision_on_draft_refused(chair, call, applicant):
     draft = make_draft(call, applicant)
 
-    with pytest.raises(InvalidTransition, match="Cannot accept a proposal that is draft"):
+    refusal = "“Accept” is not possible: the status of this proposal is “Draft”"
+    with pytest.raises(InvalidTransition, match=refusal):
         services.decision_stage(actor=chair, proposal=draft, outcome="accept", reason="x")
 
 
@@ -129,7 +130,7 @@ def test_decision_waitlisted_then_accepted(chair, proposal):
 def test_decision_rejected_is_final(chair, proposal):
     _release(chair, proposal, outcome="reject")
 
-    with pytest.raises(InvalidTransition, match="Rejected is final"):
+    with pytest.raises(InvalidTransition, match=r"is “Rejected”\. This status is final\."):
         services.decision_stage(actor=chair, proposal=proposal, outcome="accept", reason="x")
 
 

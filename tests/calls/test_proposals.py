@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from rest_framework.test import APIClient
 
 from governance.audit.models import AuditEvent
 from governance.calls import services
@@ -190,8 +191,45 @@ def test_proposal_submit_ineligible_organisation_type_refused(call):
 def test_proposal_submit_twice_refused(call, applicant):
     proposal = make_submitted(call, applicant)
 
-    with pytest.raises(InvalidTransition, match="Cannot submit a proposal that is submitted"):
+    with pytest.raises(InvalidTransition) as refused:
         services.proposal_submit(actor=applicant, proposal=proposal)
+
+    assert refused.value.detail == (
+        "“Submit” is not possible: the status of this proposal is “Submitted”. "
+        "From here you can: “Start the review” or “Withdraw”."
+    )
+
+
+def _refused_twice_in_spanish(client, proposal, applicant) -> tuple[str, str]:
+    """What the page and the API tell an applicant who submits again, asking in Spanish."""
+    client.force_login(applicant)
+    page = client.post(f"/es/calls/proposals/{proposal.pk}/submit/", follow=True)
+    api = APIClient()
+    api.force_authenticate(applicant)
+    answer = api.post(f"/api/v1/proposals/{proposal.pk}/submit/", HTTP_ACCEPT_LANGUAGE="es")
+    assert answer.status_code == 409
+    return page.content.decode(), answer.json()["detail"]
+
+
+def test_proposal_submit_twice_refused_in_spanish_names_the_state_in_spanish(
+    client, call, applicant
+):
+    page, detail = _refused_twice_in_spanish(client, make_submitted(call, applicant), applicant)
+
+    assert "Presentada" in detail and "Submitted" not in detail
+    assert detail in page  # the page says what the API says, in the same language
+
+
+def test_proposal_submit_twice_refused_in_spanish_is_one_spanish_sentence(client, call, applicant):
+    # Needs the Spanish catalogue compiled with this refusal's sentences (make messages).
+    page, detail = _refused_twice_in_spanish(client, make_submitted(call, applicant), applicant)
+    spanish = (
+        "«Presentar» no es posible: el estado de esta propuesta es «Presentada». "
+        "Desde aquí puede: «Iniciar la evaluación» o «Retirar»."
+    )
+
+    assert detail == spanish
+    assert spanish in page
 
 
 # The deadline, to the second and across daylight-saving time

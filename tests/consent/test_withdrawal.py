@@ -124,7 +124,7 @@ def test_withdrawal_is_final(holder, record):
             actor=holder, record=record, withdrawn_on=record.given_on, scope="future_use"
         )
 
-    assert "withdrawn is final" in refused.value.detail.lower()
+    assert refused.value.detail.endswith("is “Withdrawn”. This status is final.")
 
 
 @pytest.mark.parametrize(

@@ -2,17 +2,27 @@ from types import SimpleNamespace
 
 import pytest
 import rules
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
+from governance.calls.models import PROPOSAL_MACHINE
 from governance.core.errors import InvalidTransition
 from governance.core.permissions import allowed_actions
 from governance.core.transitions import StateMachine
 from tests.factories import UserFactory
 
+WORDS = {
+    "noun": "this survey",
+    "state_labels": {"draft": "Draft", "open": "Open", "closed": "Closed"},
+    "action_labels": {"open": "Open", "close": "Close", "expire": "Mark as expired"},
+}
+
 MACHINE = StateMachine(
     "survey",
     ("draft", "open", "closed"),
     {"open": (["draft"], "open"), "close": (["open"], "closed")},
+    **WORDS,
 )
 
 
@@ -20,26 +30,80 @@ def test_transition_allowed_gives_target():
     assert MACHINE.target("draft", "open") == "open"
 
 
-def test_transition_refused_says_what_is_possible():
+def test_transition_refused_names_object_state_and_what_is_possible():
     with pytest.raises(InvalidTransition) as excinfo:
         MACHINE.target("draft", "close")
-    assert "From draft you can: open" in excinfo.value.detail
+
+    assert excinfo.value.detail == (
+        "“Close” is not possible: the status of this survey is “Draft”. From here you can: “Open”."
+    )
     assert excinfo.value.code == "invalid_transition"
 
 
+def test_transition_refused_lists_every_possible_action():
+    with pytest.raises(InvalidTransition) as excinfo:
+        RULED.target("open", "open")
+
+    assert excinfo.value.detail.endswith("From here you can: “Close” or “Mark as expired”.")
+
+
 def test_transition_from_final_state_says_it_is_final():
-    with pytest.raises(InvalidTransition, match="Closed is final"):
+    with pytest.raises(InvalidTransition) as excinfo:
         MACHINE.target("closed", "open")
+
+    assert excinfo.value.detail == (
+        "“Open” is not possible: the status of this survey is “Closed”. This status is final."
+    )
+
+
+def test_refusal_is_written_in_the_active_language_when_raised():
+    # The state labels of the portal's machines are the models' choices, already in Spanish.
+    with translation.override("es"):
+        spanish = PROPOSAL_MACHINE.refusal("rejected", "accept")
+    english = PROPOSAL_MACHINE.refusal("rejected", "accept")
+
+    assert "Rechazada" in spanish
+    assert "Rejected" not in spanish
+    assert "“Rejected”" in english
 
 
 def test_table_with_unknown_state_is_rejected():
     with pytest.raises(ValueError, match="unknown states"):
-        StateMachine("x", ("a",), {"go": (["a"], "b")})
+        StateMachine("x", ("a",), {"go": (["a"], "b")}, **WORDS)
 
 
 def test_table_with_rules_for_unknown_actions_is_rejected():
     with pytest.raises(ValueError, match="rules for unknown actions"):
-        StateMachine("x", ("a", "b"), {"go": (["a"], "b")}, rules={"stop": "x.stop"})
+        StateMachine("x", ("a", "b"), {"go": (["a"], "b")}, rules={"stop": "x.stop"}, **WORDS)
+
+
+def test_table_without_a_label_for_a_state_or_an_action_is_rejected():
+    with pytest.raises(ValueError, match=r"no label for \['closed', 'reopen'\]"):
+        StateMachine(
+            "survey",
+            ("draft", "open", "closed"),
+            {"open": (["draft"], "open"), "reopen": (["closed"], "open")},
+            noun="this survey",
+            state_labels={"draft": "Draft", "open": "Open"},
+            action_labels={"open": "Open"},
+        )
+
+
+def test_every_machine_of_the_portal_names_its_object_states_and_actions():
+    machines = [
+        value
+        for app in apps.get_app_configs()
+        if app.name.startswith("governance.") and app.models_module is not None
+        for value in vars(app.models_module).values()
+        if isinstance(value, StateMachine)
+    ]
+
+    assert len(machines) >= 18
+    for machine in machines:
+        for state in machine.states:
+            for action in machine.transitions:
+                if not machine.can(state, action):
+                    assert str(machine.noun) in machine.refusal(state, action)
 
 
 @rules.predicate
@@ -59,6 +123,7 @@ RULED = StateMachine(
     },
     rules={"open": "tests.close_own", "close": "tests.close_own"},
     state_field="phase",
+    **WORDS,
 )
 
 

@@ -31,7 +31,7 @@ def test_policy_version_table_allows(state, action, target):
 
 @pytest.mark.parametrize("action", ["edit", "publish"])
 def test_policy_version_table_keeps_published_words(action):
-    with pytest.raises(InvalidTransition, match="Published is final"):
+    with pytest.raises(InvalidTransition, match=r"is “Published”\. This status is final\."):
         POLICY_VERSION_MACHINE.target("published", action)
 
 
