@@ -30,8 +30,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from common import merge_results
-
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
@@ -124,6 +122,8 @@ def main() -> int:
     }
     print(json.dumps({"scale": result}, indent=2))
     if not args.no_write:
+        from common import merge_results
+
         merge_results("scale", result)
     return 0
 
