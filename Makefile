@@ -22,7 +22,7 @@ PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve test lint format check migrate demo worker beat bench messages clean \
+.PHONY: help install run serve test lint format check migrate demo worker beat bench load soak messages clean \
 	security deploy-check audit fuzz authz-report messages-check
 
 help: ## List the targets
@@ -93,6 +93,18 @@ bench: $(STAMP) ## Benchmark a production-like server; figures go to bench/resul
 	$(PYTHON) bench/consent_import.py
 	$(PYTHON) bench/agreements_pdf.py
 	$(PYTHON) bench/engagement_results.py
+	$(PYTHON) bench/scale.py --scales $(BENCH_SCALES)
+
+# Two scales of generate_scale_data for `make bench`'s cost ratios; LOAD_DURATION in seconds.
+BENCH_SCALES ?= 1 10
+LOAD_DURATION ?= 60
+SOAK_DURATION ?= 600
+
+load: $(STAMP) ## Replay a mixed load on a production-like server for LOAD_DURATION s (60); figures to bench/results.json
+	$(PYTHON) bench/load.py --duration $(LOAD_DURATION)
+
+soak: $(STAMP) ## The mixed load for 10 minutes (LOAD_DURATION overrides), with memory per worker at start and end
+	$(PYTHON) bench/load.py --soak --duration $(if $(filter command line environment,$(origin LOAD_DURATION)),$(LOAD_DURATION),$(SOAK_DURATION))
 
 LOCALES := es fr de it
 

@@ -22,6 +22,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -32,7 +34,7 @@ RESULTS = BENCH / "results.json"
 PYTHON = sys.executable
 PERSONA = "researcher@demo.example"
 PASSWORD = "demo-pass-2026"
-BENCH_DATABASE = "portal_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "portal_bench")  # a run of its own: another name
 TOKEN_CLIENT = "demo-processing"
 TOKEN_SECRET = "demo-processing-secret"
 
@@ -48,6 +50,10 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="open connections (32)")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument(
+        "--scale", type=int, default=0, help="add generate_scale_data --scale N (none)"
+    )
+    parser.add_argument("--output", help="write the figures to this file, not to results.json")
     args = parser.parse_args()
     try:
         run(args)
@@ -59,42 +65,8 @@ def main() -> int:
 
 def run(args: argparse.Namespace) -> None:
     wrk = find_wrk()
-    load_before = os.getloadavg()[0]
-    if load_before > 1.0:
-        print(
-            f"bench: warning: the machine is busy (load average {load_before:.1f}); the figures "
-            "will be lower than on an idle machine (the load is recorded with them)."
-        )
-    TMP.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env, database = server_environment(port)
-
-    print(f"bench: preparing a fresh {database} database, static files and demo data")
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "collectstatic", "--no-input", "--clear", "--verbosity", "0")
-    seed_demo(env)
-
-    server_log = (TMP / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            f"--workers={args.workers}",
-            "--worker-class=sync",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_up(base, server)
+    load_before = warn_if_busy()
+    with production_server(args.workers, scale=args.scale) as (base, env, database):
         cookie = log_in(base)
         basic, access_token = token_client(base)
         server_config = {
@@ -106,6 +78,7 @@ def run(args: argparse.Namespace) -> None:
             "database": database,
             "cache": "redis" if env.get("PORTAL_CACHE_URL") else "database",
             "broker": "configured" if env.get("CELERY_BROKER_URL") else "none (tasks in-process)",
+            "scale_data": args.scale,
         }
         benchmarks = {
             "healthz": ("/healthz", None, "GET /healthz (database and broker probe)"),
@@ -129,6 +102,11 @@ def run(args: argparse.Namespace) -> None:
                 ("grant_type=client_credentials&scope=datasets", basic),
             ),
         }
+        if args.scale:
+            benchmarks |= {
+                "catalogue_page": ("/catalogue/", None, "GET /catalogue/ as a visitor"),
+                "datasets_api": ("/api/v1/datasets/", None, "GET /api/v1/datasets/ as a visitor"),
+            }
         context = {
             "connections": args.connections,
             "duration_s": args.duration,
@@ -157,15 +135,66 @@ def run(args: argparse.Namespace) -> None:
                 f"bench: {key:<19} {result['rps']:>8.1f} req/s   p50 {result['p50_ms']:>7.2f} ms"
                 f"   p99 {result['p99_ms']:>7.2f} ms   (CPU steal {result['cpu_steal_pct']}%)"
             )
-    finally:
-        stop(server)
-        server_log.close()
     compare_with_targets(figures)
-
+    if args.output:
+        Path(args.output).write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+        print(f"bench: figures written to {args.output}")
+        return
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results.update(figures)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"bench: figures written to {RESULTS.relative_to(ROOT)}")
+
+
+def warn_if_busy() -> float:
+    load_before = os.getloadavg()[0]
+    if load_before > 1.0:
+        print(
+            f"bench: warning: the machine is busy (load average {load_before:.1f}); the figures "
+            "will be lower than on an idle machine (the load is recorded with them)."
+        )
+    return load_before
+
+
+@contextmanager
+def production_server(workers: int, *, scale: int = 0) -> Iterator[tuple[str, dict[str, str], str]]:
+    """gunicorn (sync workers, debug off) on a fresh database with the demo data, and
+    `generate_scale_data --scale N` on top when `scale` is given; yields (base URL, the server's
+    environment, "postgresql" or "sqlite") and stops the server after."""
+    TMP.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env, database = server_environment(port)
+    print(f"bench: preparing a fresh {database} database, static files and demo data")
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "collectstatic", "--no-input", "--clear", "--verbosity", "0")
+    seed_demo(env)
+    if scale:
+        manage(env, "generate_scale_data", "--scale", str(scale))
+    server_log = (TMP / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base, server)
+        yield base, env | {"BENCH_SERVER_PID": str(server.pid)}, database
+    finally:
+        stop(server)
+        server_log.close()
 
 
 # Issue 7's targets for introspection, measured beside the bare view in the same run.
