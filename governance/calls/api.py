@@ -167,6 +167,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     track = serializers.PrimaryKeyRelatedField(queryset=Track.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    # Required and at most 200 characters: the service's rule, as on the page.
+    title = serializers.CharField(allow_blank=True)
     answers = serializers.JSONField(required=False)
     decision = serializers.SerializerMethodField()
 

@@ -93,7 +93,8 @@ class CallForm(forms.ModelForm):
 
 
 class ProposalStartForm(forms.Form):
-    title = forms.CharField(label=_("Title of your proposal"), max_length=200)
+    # Required and at most 200 characters: the service's rule (calls.services.proposals).
+    title = forms.CharField(label=_("Title of your proposal"), required=False)
     track = forms.ModelChoiceField(
         label=_("Track"), queryset=Track.objects.none(), widget=forms.RadioSelect, empty_label=None
     )

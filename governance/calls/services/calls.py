@@ -22,9 +22,11 @@ from governance.calls.models import (
     Track,
 )
 from governance.core.errors import (
+    Invalid,
     InvalidTransition,
     NotPermitted,
-    PortalError,
+    Problems,
+    full_clean,
 )
 from governance.core.translations import clean_translations, merged_translations
 from governance.core.uploads import KINDS
@@ -69,17 +71,13 @@ def _call_summary(call: Call) -> dict[str, Any]:
 
 
 def _validate_call(call: Call) -> None:
+    """The call's rules and its model's, each refusal under the field it is about."""
+    problems = Problems()
     if call.opens_at and call.deadline and call.deadline <= call.opens_at:
-        raise PortalError(_("The deadline must come after the opening."), code="invalid")
+        problems.add("deadline", _("The deadline must come after the opening."))
     if call.scale_max <= call.scale_min:
-        raise PortalError(_("The highest score must be above the lowest."), code="invalid")
-    try:
-        call.full_clean(exclude=["created_by"])
-    except ValidationError as error:
-        raise PortalError(
-            " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()),
-            code="invalid",
-        ) from None
+        problems.add("scale_max", _("The highest score must be above the lowest."))
+    full_clean(call, problems, exclude=["created_by"])
 
 
 @transaction.atomic
@@ -216,11 +214,14 @@ def _configure(call: Call, configuration: Mapping[str, Any]) -> None:
             )
     except (KeyError, TypeError, ValueError, ValidationError, IntegrityError) as error:
         message = error.messages if isinstance(error, ValidationError) else [str(error)]
-        raise PortalError(
-            _("The form and rubric configuration is not valid: %(error)s")
-            % {"error": " ".join(message)},
-            code="invalid_configuration",
-        ) from None
+        invalid = Invalid(
+            {
+                "configuration": _("The form and rubric configuration is not valid: %(error)s")
+                % {"error": " ".join(message)}
+            }
+        )
+        invalid.code = "invalid_configuration"
+        raise invalid from None
 
 
 def configuration_of(call: Call) -> dict[str, Any]:

@@ -21,9 +21,9 @@ from governance.calls.services.onboarding import _create_checklist
 from governance.calls.services.proposals import _locked
 from governance.core.errors import (
     ConcurrentChange,
+    Invalid,
     InvalidTransition,
     NotPermitted,
-    PortalError,
 )
 from governance.notifications.services import send_email
 
@@ -45,9 +45,9 @@ def decision_stage(*, actor, proposal: Proposal, outcome: str, reason: str) -> D
     proposal = _locked(proposal)
     _check_chair(actor, proposal.call)
     if outcome not in OUTCOME_ACTION:
-        raise PortalError(_("Choose accept, reject or waitlist."), code="invalid")
+        raise Invalid({"outcome": _("Choose accept, reject or waitlist.")})
     if not reason.strip():
-        raise PortalError(_("Give the applicant a reason."), code="invalid")
+        raise Invalid({"reason": _("Give the applicant a reason.")})
     # The state machine decides whether this outcome is possible from here.
     PROPOSAL_MACHINE.target(proposal.state, OUTCOME_ACTION[outcome])
     pending = proposal.decisions.filter(

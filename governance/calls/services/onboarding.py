@@ -17,9 +17,9 @@ from governance.calls.models import (
 )
 from governance.calls.services.proposals import _check_applicant, _locked, _store_attachment
 from governance.core.errors import (
+    Invalid,
     InvalidTransition,
     NotPermitted,
-    PortalError,
 )
 
 
@@ -47,9 +47,9 @@ def onboarding_submit(*, actor, item: OnboardingItem, statement: str, upload=Non
         raise InvalidTransition(_("Onboarding is open to accepted proposals only."))
     target = ONBOARDING_ITEM_MACHINE.target(item.state, "submit")
     if item.needs_evidence and upload is None and not item.attachments.exists():
-        raise PortalError(_("Upload the evidence for “%(i)s”.") % {"i": item.label})
+        raise Invalid({"evidence": _("Upload the evidence for “%(i)s”.") % {"i": item.label}})
     if not statement.strip() and upload is None:
-        raise PortalError(_("Confirm the item in a sentence or upload evidence."))
+        raise Invalid({"statement": _("Confirm the item in a sentence or upload evidence.")})
     if upload is not None:
         _store_attachment(
             actor=actor,
@@ -80,7 +80,7 @@ def onboarding_review(*, actor, item: OnboardingItem, approve: bool, note: str =
         raise NotPermitted(_("Portal staff review onboarding evidence."))
     item = OnboardingItem.objects.select_for_update().get(pk=item.pk)
     if not approve and not note.strip():
-        raise PortalError(_("Say what the beneficiary must change."))
+        raise Invalid({"note": _("Say what the beneficiary must change.")})
     item.state = ONBOARDING_ITEM_MACHINE.target(item.state, "approve" if approve else "return")
     item.review_note = note.strip()
     item.reviewed_by = actor

@@ -33,6 +33,7 @@ from governance.calls.models import (
 from governance.calls.services.calls import _url
 from governance.core.errors import (
     DeadlinePassed,
+    Invalid,
     InvalidTransition,
     NotPermitted,
     PortalError,
@@ -79,13 +80,13 @@ def proposal_create(
             _("You can apply only for an organisation where you hold the applicant role.")
         )
     if track.call_id != call.pk:
-        raise PortalError(_("Choose one of this call's tracks."), code="invalid")
+        raise Invalid({"track": _("Choose one of this call's tracks.")})
     if not call.is_published:
         raise InvalidTransition(_("This call is not published."))
     _check_deadline(call)
     title = title.strip()
     if not title or len(title) > 200:
-        raise PortalError(_("Give the proposal a title of at most 200 characters."))
+        raise Invalid({"title": _("Give the proposal a title of at most 200 characters.")})
     proposal = Proposal.objects.create(
         call=call, track=track, organisation=organisation, created_by=actor, title=title
     )
