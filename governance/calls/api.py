@@ -215,7 +215,8 @@ class ProposalUpdateSerializer(ProposalSerializer):
 
 class ProposalDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
-    reason = serializers.CharField()
+    # A reason is required: the service's rule, as on the page.
+    reason = serializers.CharField(allow_blank=True, default="")
 
 
 class ProposalWithdrawSerializer(serializers.Serializer):

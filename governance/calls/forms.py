@@ -225,8 +225,11 @@ class ProposalForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    # A reason is required: the service's rule (calls.services.decisions), as in the API.
     reason = forms.CharField(
-        label=_("Reason for the applicant"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from governance.calls.defaults import DEFAULT_CONFIGURATION
-from governance.calls.models import Call, Proposal
+from governance.calls.models import Call, Decision, Proposal
+from tests.calls.factories import make_under_review, score_and_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,29 @@ def test_proposal_start_refused_alike_by_page_and_api(
     assert api.status_code == 400
     assert api.json()["title"] == [message]
     assert not Proposal.objects.exists()
+
+
+def test_decision_without_a_reason_refused_alike_by_page_and_api(
+    client, call, applicant, chair, evaluator1, evaluator2
+):
+    proposal = make_under_review(call, applicant, chair, [evaluator1, evaluator2])
+    for evaluator in (evaluator1, evaluator2):
+        score_and_submit(evaluator, proposal, [4] * call.criteria.count())
+    message = "Give the applicant a reason."
+    client.force_login(chair)
+
+    page = client.post(
+        reverse("calls:decision_stage", args=[proposal.pk]),
+        {"outcome": "accept", "reason": "  "},
+        follow=True,
+    )
+    api = api_as(chair).post(
+        f"/api/v1/proposals/{proposal.pk}/decide/",
+        {"outcome": "accept", "reason": "  "},
+        format="json",
+    )
+
+    assert [str(m) for m in page.context["messages"]] == [message]
+    assert api.status_code == 400
+    assert api.json()["reason"] == [message]
+    assert not Decision.objects.filter(proposal=proposal).exists()
