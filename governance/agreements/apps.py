@@ -8,4 +8,4 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Data-use agreements and grants")
 
     def ready(self) -> None:
-        from governance.agreements import receivers  # noqa: F401  (connects the receivers)
+        from governance.agreements import receivers, tasks  # noqa: F401  (connect the receivers)

@@ -1,8 +1,14 @@
-"""Periodic and follow-up work for agreements and grants. Tasks take ids and call a service."""
+"""Periodic and follow-up work for agreements and grants. Tasks take ids and call a service.
+
+Services never import this module: they announce what happened (`agreement_drafted`) and the
+receivers here enqueue the follow-up once the transaction commits. `AgreementsConfig.ready`
+imports this module, so the receivers are connected in every process.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from governance.agreements import services
 from governance.agreements.models import Agreement
@@ -29,3 +35,8 @@ def render_document(agreement_id: int) -> str:
     services.agreement_document(agreement=agreement)
     agreement.refresh_from_db(fields=["document_sha256"])
     return agreement.document_sha256
+
+
+@receiver(services.agreement_drafted, dispatch_uid="agreements.render_on_draft")
+def render_after_draft(sender, agreement, **kwargs) -> None:
+    render_document.delay_on_commit(agreement.pk)

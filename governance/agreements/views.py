@@ -23,9 +23,8 @@ from governance.agreements.forms import (
     SignForm,
 )
 from governance.agreements.models import Agreement
+from governance.core.actions import form_action, perform
 from governance.core.confirm import confirmation_page, is_confirmed
-from governance.core.errors import PortalError
-from governance.core.forms import show_error
 from governance.core.listing import filtered_page
 from governance.core.permissions import require
 
@@ -110,18 +109,19 @@ def agreement_sign(request, pk: int):
     require(request.user, "agreements.sign", agreement)
     form = SignForm(request.POST, with_code=has_totp(request.user))
     if form.is_valid():
-        try:
-            agreement = services.agreement_sign(
+        done, signed = form_action(
+            form,
+            lambda: services.agreement_sign(
                 agreement=agreement,
                 actor=request.user,
                 password=form.cleaned_data["password"],
                 code=form.cleaned_data.get("code", ""),
                 ip=client_ip(request),
                 expected_sha256=form.cleaned_data["document_sha256"],
-            )
-        except PortalError as error:
-            show_error(form, error)
-        else:
+            ),
+        )
+        if done:
+            agreement = signed
             if agreement.state == Agreement.State.IN_FORCE:
                 messages.success(
                     request,
@@ -203,15 +203,15 @@ def agreement_terminate(request, pk: int):
     if form.is_valid():
         if not is_confirmed(request):
             return _confirm_termination(request, agreement, form.cleaned_data["reason"])
-        try:
-            services.agreement_terminate(
+        return perform(
+            request,
+            lambda: services.agreement_terminate(
                 agreement=agreement, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except PortalError as error:
-            messages.error(request, error.detail)
-        else:
-            messages.success(request, _("The agreement is terminated; its grants have ended."))
-        return redirect("agreements:detail", pk=agreement.pk)
+            ),
+            success=_("The agreement is terminated; its grants have ended."),
+            then="agreements:detail",
+            pk=agreement.pk,
+        )
     return render(
         request,
         "agreements/agreement_detail.html",
@@ -226,16 +226,16 @@ def agreement_amend(request, pk: int):
     require(request.user, "agreements.amend", agreement)
     form = AmendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            amendment = services.agreement_amend(
+        done, amendment = form_action(
+            form,
+            lambda: services.agreement_amend(
                 agreement=agreement,
                 actor=request.user,
                 ends_on=form.cleaned_data["ends_on"],
                 add_member=form.add_member(),
-            )
-        except PortalError as error:
-            show_error(form, error)
-        else:
+            ),
+        )
+        if done:
             messages.success(
                 request,
                 _(
@@ -293,13 +293,13 @@ def grant_revoke(request, pk: int):
     if form.is_valid():
         if not is_confirmed(request):
             return _confirm_revocation(request, grant, form.cleaned_data["reason"])
-        try:
-            services.grant_revoke(
+        done, _revoked = form_action(
+            form,
+            lambda: services.grant_revoke(
                 grant=grant, actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except PortalError as error:
-            show_error(form, error)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The grant is revoked; the researcher is told why."))
             return redirect("agreements:grant", pk=grant.pk)
     return render(

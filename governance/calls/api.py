@@ -167,6 +167,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     track = serializers.PrimaryKeyRelatedField(queryset=Track.objects.all())
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    # Required and at most 200 characters: the service's rule, as on the page.
+    title = serializers.CharField(allow_blank=True)
     answers = serializers.JSONField(required=False)
     decision = serializers.SerializerMethodField()
 
@@ -213,7 +215,8 @@ class ProposalUpdateSerializer(ProposalSerializer):
 
 class ProposalDecideSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
-    reason = serializers.CharField()
+    # A reason is required: the service's rule, as on the page.
+    reason = serializers.CharField(allow_blank=True, default="")
 
 
 class ProposalWithdrawSerializer(serializers.Serializer):

@@ -6,3 +6,6 @@ class CallsConfig(AppConfig):
     name = "governance.calls"
     label = "calls"
     verbose_name = _("Open calls")
+
+    def ready(self) -> None:
+        from governance.calls import tasks  # noqa: F401  (connects the receivers that enqueue)

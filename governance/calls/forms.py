@@ -93,7 +93,8 @@ class CallForm(forms.ModelForm):
 
 
 class ProposalStartForm(forms.Form):
-    title = forms.CharField(label=_("Title of your proposal"), max_length=200)
+    # Required and at most 200 characters: the service's rule (calls.services.proposals).
+    title = forms.CharField(label=_("Title of your proposal"), required=False)
     track = forms.ModelChoiceField(
         label=_("Track"), queryset=Track.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
@@ -224,8 +225,11 @@ class ProposalForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=Decision.Outcome.choices)
+    # A reason is required: the service's rule (calls.services.decisions), as in the API.
     reason = forms.CharField(
-        label=_("Reason for the applicant"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for the applicant"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -34,8 +34,9 @@ from governance.calls.models import (
     Question,
 )
 from governance.calls.reporting import country_chart, simple_chart
+from governance.core.actions import form_action, perform
 from governance.core.confirm import confirmation_page, is_confirmed
-from governance.core.errors import PortalError
+from governance.core.errors import Invalid, PortalError
 from governance.core.permissions import may, require_or_404
 from governance.core.times import remember_zone
 from governance.core.translations_page import translations_page
@@ -98,13 +99,12 @@ def subscribe(request):
 def subscription_confirm(request, token: str):
     subscription = selectors.subscription_by_token(token)
     if request.method == "POST":
-        try:
-            services.subscription_confirm(subscription=subscription)
-        except PortalError as error:
-            messages.error(request, error.detail)
-        else:
-            messages.success(request, _("Subscribed: we will write when calls open and close."))
-        return redirect("calls:list")
+        return perform(
+            request,
+            lambda: services.subscription_confirm(subscription=subscription),
+            success=_("Subscribed: we will write when calls open and close."),
+            then="calls:list",
+        )
     return render(
         request, "calls/subscription.html", {"subscription": subscription, "action": "confirm"}
     )
@@ -132,15 +132,15 @@ def call_create(request):
         raise PermissionDenied
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_create(
+        done, call = form_action(
+            form,
+            lambda: services.call_create(
                 actor=request.user,
                 data=form.service_data(),
                 configuration=form.cleaned_data["configuration"],
-            )
-        except PortalError as error:
-            form.add_error(None, error.detail)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The call is saved."))
             return redirect("calls:call", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": None})
@@ -156,13 +156,13 @@ def call_edit(request, pk: int):
         configuration = form.cleaned_data["configuration"]
         if configuration == services.configuration_of(call):
             configuration = None
-        try:
-            services.call_update(
+        done, _call = form_action(
+            form,
+            lambda: services.call_update(
                 actor=request.user, call=call, data=form.service_data(), configuration=configuration
-            )
-        except PortalError as error:
-            form.add_error(None, error.detail)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The call is saved."))
             return redirect("calls:call", pk=call.pk)
     return render(request, "calls/call_form.html", {"form": form, "call": call})
@@ -240,17 +240,17 @@ def proposal_start(request, pk: int):
         raise PermissionDenied
     form = ProposalStartForm(request.POST or None, call=call, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.proposal_create(
+        done, proposal = form_action(
+            form,
+            lambda: services.proposal_create(
                 actor=request.user,
                 call=call,
                 track=form.cleaned_data["track"],
                 organisation=form.cleaned_data["organisation"],
                 title=form.cleaned_data["title"],
-            )
-        except PortalError as error:
-            form.add_error(None, error.detail)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The draft is started. Answer at your own pace."))
             return redirect("calls:proposal_edit", pk=proposal.pk)
     return render(request, "calls/proposal_start.html", {"form": form, "call": call})
@@ -326,9 +326,10 @@ def proposal_edit(request, pk: int):
         attachments=attachments,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Proposal:
         try:
-            services.proposal_save(
+            return services.proposal_save(
                 actor=request.user,
                 proposal=proposal,
                 title=form.cleaned_data["title"],
@@ -336,11 +337,12 @@ def proposal_edit(request, pk: int):
                 files=form.files_given(),
             )
         except services.InvalidAnswer as error:
-            for key, message in error.errors.items():
-                form.add_error(f"q_{key}" if f"q_{key}" in form.fields else None, message)
-        except PortalError as error:
-            form.add_error(None, error.detail)
-        else:
+            # The service names questions by key; the form's fields are `q_<key>`.
+            raise Invalid({f"q_{key}": message for key, message in error.errors.items()}) from None
+
+    if request.method == "POST" and form.is_valid():
+        done, _saved = form_action(form, save)
+        if done:
             messages.success(request, _("Your answers are saved."))
             if "submit" in request.POST:
                 return _submit(request, proposal)
@@ -358,16 +360,13 @@ def proposal_edit(request, pk: int):
 
 
 def _submit(request, proposal: Proposal):
-    try:
-        services.proposal_submit(actor=request.user, proposal=proposal)
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(
-            request,
-            _("Your proposal is submitted. What you submitted is what evaluators will read."),
-        )
-    return redirect("calls:proposal", pk=proposal.pk)
+    return perform(
+        request,
+        lambda: services.proposal_submit(actor=request.user, proposal=proposal),
+        success=_("Your proposal is submitted. What you submitted is what evaluators will read."),
+        then="calls:proposal",
+        pk=proposal.pk,
+    )
 
 
 @login_required
@@ -381,17 +380,15 @@ def proposal_submit(request, pk: int):
 def proposal_withdraw(request, pk: int):
     proposal = selectors.own_proposal_for(request.user, pk)
     was_draft = not proposal.is_frozen
-    try:
-        services.proposal_withdraw(
+    return perform(
+        request,
+        lambda: services.proposal_withdraw(
             actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
-        )
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(
-            request, _("The draft is discarded.") if was_draft else _("The proposal is withdrawn.")
-        )
-    return redirect("calls:proposal", pk=proposal.pk)
+        ),
+        success=_("The draft is discarded.") if was_draft else _("The proposal is withdrawn."),
+        then="calls:proposal",
+        pk=proposal.pk,
+    )
 
 
 def _file_response(file, *, name: str, content_type: str) -> FileResponse:
@@ -548,17 +545,18 @@ def decision_stage(request, pk: int):
                     ("reason", form.cleaned_data["reason"]),
                 ],
             )
-        try:
-            services.decision_stage(
+        return perform(
+            request,
+            lambda: services.decision_stage(
                 actor=request.user,
                 proposal=proposal,
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"],
-            )
-        except PortalError as error:
-            messages.error(request, error.detail)
-        else:
-            messages.success(request, _("Decision staged. A chair reviews it before release."))
+            ),
+            success=_("Decision staged. A chair reviews it before release."),
+            then="calls:decisions",
+            pk=proposal.call_id,
+        )
     return redirect("calls:decisions", pk=proposal.call_id)
 
 
@@ -567,18 +565,21 @@ def decision_stage(request, pk: int):
 def decision_act(request, pk: int, verb: str):
     decision = get_object_or_404(Decision.objects.select_related("proposal"), pk=pk)
     call = selectors.chaired_call_for(request.user, decision.proposal.call_id)
-    try:
-        if verb == "review":
-            services.decision_review(actor=request.user, decision=decision)
-            messages.success(request, _("Decision reviewed; it goes out with the next release."))
-        elif verb == "discard":
-            services.decision_discard(actor=request.user, decision=decision)
-            messages.success(request, _("Decision discarded."))
-        else:
-            raise Http404
-    except PortalError as error:
-        messages.error(request, error.detail)
-    return redirect("calls:decisions", pk=call.pk)
+    if verb == "review":
+        action = services.decision_review
+        success = _("Decision reviewed; it goes out with the next release.")
+    elif verb == "discard":
+        action = services.decision_discard
+        success = _("Decision discarded.")
+    else:
+        raise Http404
+    return perform(
+        request,
+        lambda: action(actor=request.user, decision=decision),
+        success=success,
+        then="calls:decisions",
+        pk=call.pk,
+    )
 
 
 @login_required
@@ -607,17 +608,16 @@ def decisions_release(request, pk: int):
             button=_("Release and email the letters"),
             cancel_url=reverse("calls:decisions", args=[call.pk]),
         )
-    try:
-        released = services.decisions_release(actor=request.user, call=call)
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(
-            request,
+    return perform(
+        request,
+        lambda: services.decisions_release(actor=request.user, call=call),
+        success=lambda released: (
             _("%(n)d decision(s) released; each applicant is emailed the decision letter.")
-            % {"n": len(released)},
-        )
-    return redirect("calls:decisions", pk=call.pk)
+            % {"n": len(released)}
+        ),
+        then="calls:decisions",
+        pk=call.pk,
+    )
 
 
 def _named(person) -> str:
@@ -647,17 +647,18 @@ def onboarding_submit(request, pk: int):
     proposal = selectors.own_proposal_for(request.user, item.proposal_id)
     form = OnboardingItemForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.onboarding_submit(
+        return perform(
+            request,
+            lambda: services.onboarding_submit(
                 actor=request.user,
                 item=item,
                 statement=form.cleaned_data["statement"],
                 upload=form.cleaned_data.get("evidence"),
-            )
-        except PortalError as error:
-            messages.error(request, error.detail)
-        else:
-            messages.success(request, _("Sent for review: %(item)s.") % {"item": item.label})
+            ),
+            success=_("Sent for review: %(item)s.") % {"item": item.label},
+            then="calls:proposal",
+            pk=proposal.pk,
+        )
     return redirect("calls:proposal", pk=proposal.pk)
 
 
@@ -668,15 +669,15 @@ def onboarding_review(request, pk: int):
     item = get_object_or_404(OnboardingItem, pk=pk)
     form = OnboardingReviewForm(request.POST)
     form.is_valid()
-    try:
-        services.onboarding_review(
+    return perform(
+        request,
+        lambda: services.onboarding_review(
             actor=request.user,
             item=item,
             approve=request.POST.get("verdict") == "approve",
             note=form.cleaned_data.get("note", ""),
-        )
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, _("Reviewed: %(item)s.") % {"item": item.label})
-    return redirect("calls:proposal", pk=item.proposal_id)
+        ),
+        success=_("Reviewed: %(item)s.") % {"item": item.label},
+        then="calls:proposal",
+        pk=item.proposal_id,
+    )

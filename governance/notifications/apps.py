@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "governance.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from governance.notifications import tasks  # noqa: F401  (connects the delivery receiver)

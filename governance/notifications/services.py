@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.dispatch import Signal
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -28,6 +28,10 @@ from governance.core.permissions import may
 from governance.notifications.models import EMAIL_STATES, WITHHELD_BODY, OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+# An email was queued (or queued again), sent inside the queuing transaction with `email_id`. The
+# notifications tasks module listens and starts its delivery once the transaction commits.
+email_queued = Signal()
 
 State = OutboundEmail.State
 
@@ -120,7 +124,7 @@ def queue_rendered_email(
             sensitive=sensitive or forget_recipient,
             forget_recipient=forget_recipient,
         )
-        transaction.on_commit(partial(_start_delivery, email.pk))
+        email_queued.send(sender=OutboundEmail, email_id=email.pk)
     return email
 
 
@@ -162,7 +166,7 @@ def resend(*, email: OutboundEmail, actor) -> OutboundEmail:
             before=before,
             after={"state": email.state},
         )
-        transaction.on_commit(partial(_start_delivery, email.pk))
+        email_queued.send(sender=OutboundEmail, email_id=email.pk)
     return email
 
 
@@ -247,12 +251,6 @@ def _send(email: OutboundEmail) -> None:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     message.send()
-
-
-def _start_delivery(email_id: int) -> None:
-    from governance.notifications.tasks import deliver_email
-
-    deliver_email.delay(email_id)
 
 
 # The footer every email ends with names the base URL it was written with (emails/base.txt).

@@ -1,8 +1,14 @@
-"""Delivering the outbox. Tasks take ids and call a service."""
+"""Delivering the outbox. Tasks take ids and call a service.
+
+Services never import this module: `services.email_queued` announces a queued email and the
+receiver here starts its delivery once the transaction commits. `NotificationsConfig.ready`
+imports this module, so the receiver is connected in every process.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from governance.notifications import services
 
@@ -26,3 +32,8 @@ def deliver_email(self, email_id: int) -> str:
     """
     final_attempt = bool(self.request.is_eager) or self.request.retries >= self.max_retries
     return services.deliver(email_id=email_id, final_attempt=final_attempt)
+
+
+@receiver(services.email_queued, dispatch_uid="notifications.deliver_on_queue")
+def deliver_after_commit(sender, email_id: int, **kwargs) -> None:
+    deliver_email.delay_on_commit(email_id)

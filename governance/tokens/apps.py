@@ -9,7 +9,7 @@ class TokensConfig(AppConfig):
 
     def ready(self) -> None:
         from governance.core import events
-        from governance.tokens import receivers
+        from governance.tokens import receivers, tasks  # noqa: F401  (tasks: its receiver)
 
         events.grant_ended.connect(receivers.on_grant_ended, dispatch_uid="tokens.grant_ended")
         events.dataset_consent_changed.connect(

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken, Application, RefreshToken, revoke_access_token
@@ -35,6 +36,10 @@ from governance.tokens.models import (
 )
 
 CONFIDENTIAL = Application.CLIENT_CONFIDENTIAL
+
+# Webhook deliveries were created, sent inside that transaction with `delivery_ids`. The tokens
+# tasks module listens and delivers each once the transaction commits.
+webhooks_queued = Signal()
 
 
 def _require_staff(actor) -> None:
@@ -562,10 +567,8 @@ def _notify(*, rows, event: str, payload: dict[str, Any], access_condition: str 
         for service in services
     ]
     if deliveries:
-        from governance.tokens.tasks import deliver_webhook
-
         ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in ids])
+        webhooks_queued.send(sender=WebhookDelivery, delivery_ids=ids)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

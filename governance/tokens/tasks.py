@@ -1,9 +1,15 @@
-"""Celery tasks of the token service: webhook delivery with backoff, counter flush."""
+"""Celery tasks of the token service: webhook delivery with backoff, counter flush.
+
+Services never import this module: `services.webhooks_queued` announces new deliveries and the
+receiver here enqueues them once the transaction commits (`TokensConfig.ready` imports this
+module, so the receiver is connected in every process).
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.dispatch import receiver
 
 from governance.tokens import services
 
@@ -22,3 +28,9 @@ def deliver_webhook(self, delivery_id: int) -> bool:
 @shared_task(name="governance.tokens.tasks.flush_introspection_counts")
 def flush_introspection_counts() -> int:
     return services.flush_introspection_counts()
+
+
+@receiver(services.webhooks_queued, dispatch_uid="tokens.deliver_on_queue")
+def deliver_after_commit(sender, delivery_ids: list[int], **kwargs) -> None:
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay_on_commit(delivery_id)
