@@ -39,4 +39,4 @@ def render_document(agreement_id: int) -> str:
 
 @receiver(services.agreement_drafted, dispatch_uid="agreements.render_on_draft")
 def render_after_draft(sender, agreement, **kwargs) -> None:
-    render_document.delay_on_commit(agreement.pk)
+    render_document.delay_on_commit(agreement.pk)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery 5.4)

@@ -32,4 +32,4 @@ def send_decision_letter(decision_id: int) -> None:
 
 @receiver(services.decision_released, dispatch_uid="calls.letter_on_release")
 def letter_after_release(sender, decision, **kwargs) -> None:
-    send_decision_letter.delay_on_commit(decision.pk)
+    send_decision_letter.delay_on_commit(decision.pk)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery 5.4)

@@ -36,4 +36,4 @@ def deliver_email(self, email_id: int) -> str:
 
 @receiver(services.email_queued, dispatch_uid="notifications.deliver_on_queue")
 def deliver_after_commit(sender, email_id: int, **kwargs) -> None:
-    deliver_email.delay_on_commit(email_id)
+    deliver_email.delay_on_commit(email_id)  # type: ignore[attr-defined]  # celery-types lacks delay_on_commit (Celery 5.4)
