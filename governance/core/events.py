@@ -2,7 +2,9 @@
 
 Receivers run synchronously inside the sender's transaction, so whatever they change (e.g. the
 token service marking tokens inactive) commits or rolls back with the change that caused it.
-Slow follow-ups (mail, webhooks) belong in Celery tasks started with `transaction.on_commit`.
+Slow follow-ups (mail, webhooks, PDFs) belong in Celery tasks: a service sends its app's signal
+(e.g. `email_queued`), and the app's `tasks` module, which listens, enqueues with
+`delay_on_commit`. Services never import tasks (tests/core/test_layering.py).
 """
 
 from django.dispatch import Signal
