@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from governance.access.models import AccessRequest
 from governance.access.selectors import purpose_of
 from governance.catalogue.duo import compatibility
 from governance.catalogue.selectors import use_conditions_of
 from tests.access.conftest import make_request, submitted
+from tests.doors import api_as
 
 pytestmark = pytest.mark.django_db
-
-
-def api_as(person) -> APIClient:
-    client = APIClient()
-    if person is not None:
-        client.force_authenticate(person)
-    return client
 
 
 def body(dataset, **overrides) -> dict:

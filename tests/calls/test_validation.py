@@ -5,11 +5,11 @@ import json
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from governance.calls.defaults import DEFAULT_CONFIGURATION
 from governance.calls.models import Call, Decision, Proposal
 from tests.calls.factories import make_under_review, score_and_submit
+from tests.doors import api_as, assert_refused_alike
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ TITLE_REFUSALS = [
     pytest.param("   ", id="blank-title"),
     pytest.param("x" * 201, id="title-too-long"),
 ]
-
-
-def api_as(person) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(person)
-    return client
 
 
 def call_form_data(**overrides) -> dict:
@@ -81,9 +75,7 @@ def test_call_create_refused_alike_by_page_and_api(client, chair, given, field, 
     api = api_as(chair).post("/api/v1/calls/", call_api_data(**given), format="json")
 
     assert page.status_code == 200
-    assert page.context["form"].errors[field] == [message]
-    assert api.status_code == 400
-    assert api.json()[field] == [message]
+    assert_refused_alike(page, api, field, message)
     assert not Call.objects.filter(title="Paediatric call").exists()
 
 
@@ -100,9 +92,7 @@ def test_call_update_refused_alike_by_page_and_api(client, chair, call, given, f
         f"/api/v1/calls/{call.pk}/", call_api_data(**given, title=call.title), format="json"
     )
 
-    assert page.context["form"].errors[field] == [message]
-    assert api.status_code == 400
-    assert api.json()[field] == [message]
+    assert_refused_alike(page, api, field, message)
     call.refresh_from_db()
     assert (call.deadline, call.scale_max) == before
 
@@ -126,9 +116,7 @@ def test_proposal_start_refused_alike_by_page_and_api(
     )
 
     assert page.status_code == 200
-    assert page.context["form"].errors["title"] == [message]
-    assert api.status_code == 400
-    assert api.json()["title"] == [message]
+    assert_refused_alike(page, api, "title", message)
     assert not Proposal.objects.exists()
 
 

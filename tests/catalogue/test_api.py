@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from governance.catalogue.models import AvailabilityStatement, CancerType
 from tests.catalogue.factories import DatasetFactory, conditions, draft, duo, published
+from tests.doors import api_as
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +23,6 @@ EUCAIM_ACCESS = (
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def api_as(person) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(person)
-    return client
 
 
 def test_datasets_list_anonymous_sees_published_only(api, holder_org):

@@ -2,11 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from governance.catalogue.models import Dataset
 from tests.catalogue.factories import DatasetFactory, draft, duo
 from tests.catalogue.test_views import dataset_form_data, statement_form_data
+from tests.doors import api_as, assert_refused_alike
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,6 @@ DATASET_REFUSALS = [
         id="score-without-method",
     ),
 ]
-
-
-def api_as(person) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(person)
-    return client
 
 
 def dataset_api_data(organisation, **overrides) -> dict:
@@ -81,9 +75,7 @@ def test_dataset_create_refused_alike_by_page_and_api(
     )
 
     assert page.status_code == 200
-    assert page.context["form"].errors[field] == [message]
-    assert api.status_code == 400
-    assert api.json()[field] == [message]
+    assert_refused_alike(page, api, field, message)
     assert api.json()["code"] == "invalid"
     assert not Dataset.objects.exists()
 
@@ -104,9 +96,7 @@ def test_dataset_update_refused_alike_by_page_and_api(
     )
     api = api_as(holder).patch(f"/api/v1/datasets/{dataset.pk}/", given, format="json")
 
-    assert page.context["form"].errors[field] == [message]
-    assert api.status_code == 400
-    assert api.json()[field] == [message]
+    assert_refused_alike(page, api, field, message)
     dataset.refresh_from_db()
     assert (dataset.source, dataset.trial_sponsor, dataset.quality_score) == (
         "clinical_trial",
