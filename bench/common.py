@@ -38,6 +38,19 @@ def throwaway_database() -> Iterator[None]:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+@contextmanager
+def kept_database(name: str) -> Iterator[None]:
+    """A database of that name on the server of DATABASE_URL, created and migrated if need be,
+    kept afterwards: big data is built once and measured again after a change."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.settings_dict["TEST"]["NAME"] = name
+    connection.creation.create_test_db(verbosity=0, autoclobber=False, serialize=False, keepdb=True)
+    yield
+
+
 def merge_results(key: str, result: dict) -> None:
     data = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     data[key] = result
