@@ -100,8 +100,11 @@ def proposal_create(
 
 
 def _locked(proposal: Proposal) -> Proposal:
+    # Lock the proposal row only: without `of`, PostgreSQL also locks the joined call, track and
+    # organisation rows FOR UPDATE, which conflicts with the FOR KEY SHARE every concurrent
+    # proposal insert takes on its call and track (a deadlock under load, issue 17).
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("call", "track", "organisation")
         .get(pk=proposal.pk)
     )
