@@ -69,9 +69,18 @@ def generate_access_token(request) -> str:
             details, entitlements, carried = token_claims.dataset_access(person, service)
             claims["authorization_details"] = details
             claims["eduperson_entitlement"] = entitlements
+            claims["exp"] = capped_expiry(claims["exp"], details)
     token, kid = keys.sign(claims, typ="at+jwt")
     request.portal_token = PendingToken(claims=claims, kid=kid, carried=carried)
     return token
+
+
+def capped_expiry(exp: int, details: list[dict[str, Any]]) -> int:
+    """A token ends no later than the first of its grants: each entry names the grant that
+    ends first for its dataset, and its `expires` (the grant's end, rounded down to the
+    second) caps `exp`. Introspection then turns the token inactive at that grant's end by
+    its expiry alone, before the expire-grants task revokes it."""
+    return min([exp, *(int(entry["expires"]) for entry in details)])
 
 
 class _SecretMemo:
@@ -189,6 +198,15 @@ class PortalValidator(OAuth2Validator):
         return ["datasets"] if service and "datasets" in service.scopes else []
 
     # --- token records ----------------------------------------------------------------------
+    def _save_bearer_token(self, token, request, *args, **kwargs):
+        # The generator may have cut the token at a grant's end (`capped_expiry`): the
+        # toolkit's row and the response's expires_in end with it.
+        pending: PendingToken | None = getattr(request, "portal_token", None)
+        if pending is not None and "expires_in" in token:
+            left = pending.claims["exp"] - pending.claims["iat"]
+            token["expires_in"] = max(0, min(int(token["expires_in"]), left))
+        return super()._save_bearer_token(token, request, *args, **kwargs)
+
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
         access_token = super()._create_access_token(
             expires, request, token, source_refresh_token=source_refresh_token
