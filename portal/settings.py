@@ -267,7 +267,7 @@ STORAGES = {
 HTTPS = env_bool("PORTAL_HTTPS", not DEBUG and _base.scheme == "https")
 SECURE_SSL_REDIRECT = HTTPS and env_bool("PORTAL_SSL_REDIRECT", True)
 # Load balancers probe the web processes directly over HTTP: answer them, do not redirect.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PORTAL_BEHIND_PROXY", False) else None
 )
