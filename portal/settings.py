@@ -267,7 +267,7 @@ STORAGES = {
 HTTPS = env_bool("PORTAL_HTTPS", not DEBUG and _base.scheme == "https")
 SECURE_SSL_REDIRECT = HTTPS and env_bool("PORTAL_SSL_REDIRECT", True)
 # Load balancers probe the web processes directly over HTTP: answer them, do not redirect.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("PORTAL_BEHIND_PROXY", False) else None
 )
@@ -403,6 +403,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queued emails untouched this long (seconds) are enqueued again by beat (broker outage, lost
+# task); longer than the longest retry backoff (600 s), so a retrying email is left alone.
+PORTAL_OUTBOX_REQUEUE_SECONDS = env_int("PORTAL_OUTBOX_REQUEUE_SECONDS", 900)
 # Periodic work, run by `celery beat` (make beat). Each task is a function in the app's tasks.py.
 CELERY_BEAT_SCHEDULE: dict = {
     "expire-grants": {"task": "governance.agreements.tasks.expire_grants", "schedule": 300.0},
@@ -418,6 +421,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "engagement-reminders": {
         "task": "governance.engagement.tasks.send_reminders",
         "schedule": 3600.0,
+    },
+    "outbox-requeue-waiting": {
+        "task": "governance.notifications.tasks.requeue_waiting",
+        "schedule": 300.0,
     },
     "token-introspection-counts": {
         "task": "governance.tokens.tasks.flush_introspection_counts",

@@ -14,6 +14,8 @@ admin.site.site_header = "Governance portal administration"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("api/v1/", include("governance.api.urls")),

@@ -27,3 +27,13 @@ def broker_status() -> dict[str, str]:
     except Exception as exc:  # broker down: tasks wait, the portal still serves
         return {"status": "down", "error": exc.__class__.__name__}
     return {"status": "ok"}
+
+
+def cache_status() -> dict[str, str]:
+    from django.core.cache import cache
+
+    try:
+        cache.get("portal-readyz-probe")
+    except Exception as exc:  # the cache holds rate limits: without it the portal cannot serve
+        return {"status": "down", "error": exc.__class__.__name__}
+    return {"status": "ok"}

@@ -14,9 +14,30 @@ def healthz(request):
     database = health.database_status()
     broker = health.broker_status()
     ok = database["status"] == "ok"
+    # A broker outage keeps the portal serving (emails wait in the outbox): degraded, not down.
+    status = ("degraded" if broker["status"] == "down" else "ok") if ok else "error"
     return JsonResponse(
-        {"status": "ok" if ok else "error", "database": database, "broker": broker},
+        {"status": status, "database": database, "broker": broker},
         status=200 if ok else 503,
+    )
+
+
+@require_GET
+@never_cache
+def livez(request):
+    """The process answers; nothing else is checked (no database)."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database and the cache answer; 503 naming what is down."""
+    checks = {"database": health.database_status(), "cache": health.cache_status()}
+    down = [name for name, check in checks.items() if check["status"] != "ok"]
+    return JsonResponse(
+        {"status": "error" if down else "ok", "down": down, **checks},
+        status=503 if down else 200,
     )
 
 
