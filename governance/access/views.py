@@ -26,8 +26,7 @@ from governance.access.models import AccessRequest, CommitteeMember
 from governance.access.rules import committee_ids_of, conflict_reason
 from governance.accounts.selectors import person_by_email
 from governance.catalogue.selectors import published_datasets
-from governance.core.errors import PortalError
-from governance.core.forms import show_error
+from governance.core.actions import form_action, perform
 from governance.core.permissions import may, require
 
 PAGE_SIZE = 25
@@ -77,17 +76,17 @@ def request_new(request):
         form = RequestForm(request.POST, request.FILES)
         items = ItemFormSet(request.POST, prefix="items")
         if choice.is_valid() and form.is_valid() and items.is_valid():
-            try:
-                access_request = services.request_create(
+            done, access_request = form_action(
+                form,
+                lambda: services.request_create(
                     actor=request.user,
                     organisation=choice.cleaned_data["organisation"],
                     data=form.service_data(),
                     items=items.service_data(),  # type: ignore[attr-defined]
                     ethics_approval=form.cleaned_data.get("ethics_file"),
-                )
-            except PortalError as error:
-                show_error(form, error)
-            else:
+                ),
+            )
+            if done:
                 messages.success(
                     request,
                     _("The draft is saved. Check each dataset's compatibility, then submit it."),
@@ -113,17 +112,17 @@ def request_edit(request, pk: int):
         form = RequestForm(request.POST, request.FILES, instance=access_request)
         items = ItemFormSet(request.POST, prefix="items")
         if form.is_valid() and items.is_valid():
-            try:
-                services.request_update(
+            done, _saved = form_action(
+                form,
+                lambda: services.request_update(
                     actor=request.user,
                     request=access_request,
                     data=form.service_data(),
                     items=items.service_data(),  # type: ignore[attr-defined]
                     ethics_approval=form.cleaned_data.get("ethics_file"),
-                )
-            except PortalError as error:
-                show_error(form, error)
-            else:
+                ),
+            )
+            if done:
                 messages.success(request, _("The request is saved."))
                 return redirect("access:request", pk=pk)
     else:
@@ -187,13 +186,7 @@ def request_detail(request, pk: int):
 
 
 def _after(request, pk: int, call, success: str):
-    try:
-        call()
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, success)
-    return redirect("access:request", pk=pk)
+    return perform(request, call, success=success, then="access:request", pk=pk)
 
 
 @login_required
@@ -393,16 +386,19 @@ def committee_form(request, pk: int | None = None):
     committee = selectors.committee_for_person(request.user, pk) if pk else None
     form = CommitteeForm(request.POST or None, instance=committee)
     if request.method == "POST" and form.is_valid():
-        try:
-            if committee is None:
-                committee = services.committee_create(actor=request.user, data=form.service_data())
-            else:
-                services.committee_update(
-                    actor=request.user, committee=committee, data=form.service_data()
-                )
-        except PortalError as error:
-            show_error(form, error)
+        if committee is None:
+            done, committee = form_action(
+                form,
+                lambda: services.committee_create(actor=request.user, data=form.service_data()),
+            )
         else:
+            done, _saved = form_action(
+                form,
+                lambda: services.committee_update(
+                    actor=request.user, committee=committee, data=form.service_data()
+                ),
+            )
+        if done:
             messages.success(request, _("The committee is saved."))
             return redirect("access:committee", pk=committee.pk)
     return render(request, "access/committee_form.html", {"form": form, "committee": committee})
@@ -421,18 +417,18 @@ def member_add(request, pk: int):
             _("Nobody with that email address has an account; ask them to create one first."),
         )
         return redirect("access:committee", pk=pk)
-    try:
-        services.committee_member_add(
+    return perform(
+        request,
+        lambda: services.committee_member_add(
             actor=request.user,
             committee=committee,
             person=person,
             is_chair=form.cleaned_data["is_chair"],
-        )
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, _("%(person)s joined the committee.") % {"person": person})
-    return redirect("access:committee", pk=pk)
+        ),
+        success=_("%(person)s joined the committee.") % {"person": person},
+        then="access:committee",
+        pk=pk,
+    )
 
 
 @login_required

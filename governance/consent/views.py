@@ -24,6 +24,7 @@ from governance.consent.forms import (
     WithdrawalForm,
 )
 from governance.consent.plain import permitted_uses
+from governance.core.actions import attempt, form_action, perform
 from governance.core.errors import PortalError
 from governance.core.forms import show_error
 from governance.core.listing import filtered_page
@@ -88,13 +89,13 @@ def record_create(request, pk: int):
         request.POST or None, forms_queryset=selectors.forms_usable_for(dataset)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            record = services.record_create(
+        done, record = form_action(
+            form,
+            lambda: services.record_create(
                 actor=request.user, dataset=dataset, data=form.cleaned_data
-            )
-        except PortalError as error:
-            show_error(form, error)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The consent record is saved."))
             return redirect("consent:record", pk=record.pk)
     return render(request, "consent/record_form.html", {"dataset": dataset, "form": form})
@@ -160,11 +161,13 @@ def record_withdraw(request, pk: int):
     record = selectors.record_for(request.user, pk)
     form = WithdrawalForm(request.POST)
     if form.is_valid():
-        try:
-            services.record_withdraw(actor=request.user, record=record, **form.cleaned_data)
-        except PortalError as error:
-            show_error(form, error)
-        else:
+        done, _withdrawn = form_action(
+            form,
+            lambda: services.record_withdraw(
+                actor=request.user, record=record, **form.cleaned_data
+            ),
+        )
+        if done:
             messages.success(
                 request,
                 _(
@@ -287,15 +290,15 @@ def form_create(request):
         federation_allowed=may(request.user, "consent.write_federation_form"),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.form_create(
+        done, created = form_action(
+            form,
+            lambda: services.form_create(
                 actor=request.user,
                 organisation=form.cleaned_data.get("organisation"),
                 data=form.service_data(),
-            )
-        except PortalError as error:
-            show_error(form, error)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The draft form is saved. Put it in use when it is final."))
             return redirect("consent:form", pk=created.pk)
     return render(request, "consent/form_form.html", {"form": form, "consent_form": None})
@@ -311,13 +314,13 @@ def form_edit(request, pk: int):
         return redirect("consent:form", pk=consent_form.pk)
     form = ConsentFormForm(request.POST or None, request.FILES or None, instance=consent_form)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.form_update_draft(
+        done, _saved = form_action(
+            form,
+            lambda: services.form_update_draft(
                 actor=request.user, form=consent_form, data=form.service_data()
-            )
-        except PortalError as error:
-            show_error(form, error)
-        else:
+            ),
+        )
+        if done:
             messages.success(request, _("The draft form is saved."))
             return redirect("consent:form", pk=consent_form.pk)
     return render(request, "consent/form_form.html", {"form": form, "consent_form": consent_form})
@@ -327,23 +330,23 @@ def form_edit(request, pk: int):
 @require_POST
 def form_publish(request, pk: int):
     consent_form = selectors.editable_form_for(request.user, pk)
-    try:
-        services.form_publish(actor=request.user, form=consent_form)
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, _("This version is now in use; it can no longer change."))
-    return redirect("consent:form", pk=consent_form.pk)
+    return perform(
+        request,
+        lambda: services.form_publish(actor=request.user, form=consent_form),
+        success=_("This version is now in use; it can no longer change."),
+        then="consent:form",
+        pk=consent_form.pk,
+    )
 
 
 @login_required
 @require_POST
 def form_new_version(request, pk: int):
     consent_form = selectors.editable_form_for(request.user, pk)
-    try:
-        draft = services.form_new_version(actor=request.user, form=consent_form)
-    except PortalError as error:
-        messages.error(request, error.detail)
+    done, draft = attempt(
+        request, lambda: services.form_new_version(actor=request.user, form=consent_form)
+    )
+    if not done:
         return redirect("consent:form", pk=consent_form.pk)
     return redirect("consent:form_edit", pk=draft.pk)
 

@@ -3,7 +3,9 @@
 Every page that posts an action (submit, withdraw, approve, ...) asks a service and shows the
 outcome the same way: the success message, or the `PortalError`'s own explanation, and back to
 the page the person came from. `perform` is that sentence written once; `form_action` is its
-twin for forms, where the error goes beside its field instead.
+twin for forms, where the error goes beside its field instead. `attempt` is for pages that need
+the action's result to choose what comes next: the refusal is said, the page decides the rest;
+`refusal` runs one action of many (a bulk decision) and hands back what refused it, if anything.
 """
 
 from __future__ import annotations
@@ -42,16 +44,43 @@ def perform(
     return redirect(then, **then_kwargs)
 
 
+def attempt(request: HttpRequest, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run `action`: (True, result), or (False, None) with the PortalError's detail said."""
+    try:
+        result = action()
+    except PortalError as error:
+        messages.error(request, error.detail)
+        return False, None
+    return True, result
+
+
+def refusal(action: Callable[[], Any]) -> str | None:
+    """Run `action`: None if it went through, else the detail of the PortalError that refused it."""
+    try:
+        action()
+    except PortalError as error:
+        return error.detail
+    return None
+
+
 def form_action(
     form: forms.BaseForm,
     action: Callable[[], Any],
     *,
     formsets: Mapping[str, forms.BaseFormSet] | None = None,
+    beside: str | None = None,
 ) -> tuple[bool, Any]:
-    """Run `action` for a valid form: (True, result), or (False, None) with its error shown."""
+    """Run `action` for a valid form: (True, result), or (False, None) with its error shown.
+
+    The error goes where `show_error` puts it, or, with `beside`, whole beside that one field
+    (for a form of one field whose service names no field).
+    """
     try:
         result = action()
     except PortalError as error:
-        show_error(form, error, formsets=formsets)
+        if beside is None:
+            show_error(form, error, formsets=formsets)
+        else:
+            form.add_error(beside, error.detail)
         return False, None
     return True, result

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.core.errors import PortalError
+from governance.core.actions import attempt
 from governance.core.listing import filtered_page
 from governance.core.permissions import allowed_actions, may
 from governance.notifications import selectors, services
@@ -54,11 +54,8 @@ def email_detail(request, pk: int):
 def email_resend(request, pk: int):
     _require_outbox_manager(request)
     email = get_object_or_404(selectors.outbox(), pk=pk)
-    try:
-        services.resend(email=email, actor=request.user)
-    except PortalError as exc:
-        messages.error(request, exc.detail)
-    else:
+    done, _sent = attempt(request, lambda: services.resend(email=email, actor=request.user))
+    if done:
         email.refresh_from_db(fields=["state"])
         if email.state == email.State.SENT:
             messages.success(request, _("The email was sent again."))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from governance.core.errors import PortalError
+from governance.core.actions import attempt, form_action, perform
 from governance.core.permissions import allowed_actions, rule_required
 from governance.tokens import selectors, services
 from governance.tokens.forms import ServiceClientForm
@@ -38,13 +38,12 @@ def my_services(request):
 @require_POST
 def revoke_token(request, pk: int):
     token = selectors.token_of(request.user, pk)
-    try:
-        services.revoke_token(actor=request.user, token=token)
-    except PortalError as error:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, _("The token was revoked: the service can no longer use it."))
-    return redirect("tokens:mine")
+    return perform(
+        request,
+        lambda: services.revoke_token(actor=request.user, token=token),
+        success=_("The token was revoked: the service can no longer use it."),
+        then="tokens:mine",
+    )
 
 
 @login_required
@@ -72,13 +71,11 @@ def clients(request):
 def client_create(request):
     form = ServiceClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            service, secret, webhook_secret = services.register_client(
-                actor=request.user, **form.cleaned_data
-            )
-        except PortalError as exc:
-            form.add_error(None, str(exc))
-        else:
+        done, made = form_action(
+            form, lambda: services.register_client(actor=request.user, **form.cleaned_data)
+        )
+        if done:
+            service, secret, webhook_secret = made
             return render(
                 request,
                 "tokens/client_secret.html",
@@ -94,13 +91,14 @@ def client_edit(request, pk: int):
     before = services.describe_client(service)
     form = ServiceClientForm(request.POST or None, initial=before)
     if request.method == "POST" and form.is_valid():
-        try:
-            service, webhook_secret = services.update_client(
+        done, updated = form_action(
+            form,
+            lambda: services.update_client(
                 actor=request.user, service=service, **form.cleaned_data
-            )
-        except PortalError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+        )
+        if done:
+            service, webhook_secret = updated
             after = services.describe_client(service)
             if any(before[key] != after[key] for key in services.TOKEN_SHAPING):
                 messages.success(
@@ -154,10 +152,10 @@ def client_rotate_secret(request, pk: int):
 @require_POST
 def client_rotate_webhook_secret(request, pk: int):
     service = selectors.service_for_staff(pk)
-    try:
-        webhook_secret = services.rotate_webhook_secret(actor=request.user, service=service)
-    except PortalError as exc:
-        messages.error(request, str(exc))
+    done, webhook_secret = attempt(
+        request, lambda: services.rotate_webhook_secret(actor=request.user, service=service)
+    )
+    if not done:
         return redirect("tokens:client", pk=service.pk)
     return render(
         request,

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 
-from governance.core.actions import form_action, perform
+from governance.core.actions import attempt, form_action, perform, refusal
 from governance.core.errors import Invalid, InvalidTransition
 
 
@@ -68,3 +68,41 @@ def test_form_action_returns_the_result():
     form = _Form(data={"title": "x"})
     assert form.is_valid()
     assert form_action(form, lambda: "made") == (True, "made")
+
+
+def test_form_action_beside_puts_the_whole_refusal_beside_that_field():
+    form = _Form(data={"title": "x"})
+    assert form.is_valid()
+
+    def refuse():
+        raise InvalidTransition("Not now.")
+
+    assert form_action(form, refuse, beside="title") == (False, None)
+    assert form.errors["title"] == ["Not now."]
+    assert not form.non_field_errors()
+
+
+def test_attempt_returns_the_result_and_says_nothing():
+    request = _request()
+    assert attempt(request, lambda: "made") == (True, "made")
+    assert _said(request) == []
+
+
+def test_attempt_says_the_refusal():
+    request = _request()
+
+    def refuse():
+        raise InvalidTransition("Not now.")
+
+    assert attempt(request, refuse) == (False, None)
+    assert _said(request) == [("error", "Not now.")]
+
+
+def test_refusal_hands_back_the_detail_or_none():
+    def refuse():
+        raise InvalidTransition("Not now.")
+
+    assert refusal(lambda: 1) is None
+    assert refusal(refuse) == "Not now."
+    with pytest.raises(RuntimeError):
+        refusal(lambda: (_ for _ in ()).throw(RuntimeError("bug")))
