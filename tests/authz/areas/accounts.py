@@ -22,6 +22,8 @@ PREFIXES = (
     "api/",
     "favicon",
     "healthz",
+    "livez",
+    "readyz",
     "set_language",
     *(
         f"{method} /api/v1/{resource}/"
@@ -178,6 +180,8 @@ PORTAL = [
     page("core:dashboard", SIGNED_IN),
     page("favicon", PUBLIC),
     page("healthz", PUBLIC),
+    page("livez", PUBLIC),
+    page("readyz", PUBLIC),
     page("set_language", PUBLIC, "POST"),
     page("api-schema", PUBLIC),
     page("api-docs", PUBLIC),
