@@ -23,7 +23,7 @@ SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: help install run serve test lint format check migrate demo worker beat bench load soak messages clean \
-	security deploy-check audit fuzz authz-report messages-check
+	security deploy-check audit fuzz authz-report messages-check backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -147,6 +147,16 @@ fuzz: $(STAMP) ## Fuzz the API from outside with schemathesis; totals go to benc
 # visitor (the same run as the test), printed as personas x endpoints.
 authz-report: $(STAMP) ## Print the authorization matrix (personas x endpoints); totals to bench/results.json
 	@$(PYTHON) scripts/authz_report.py
+
+# The PostgreSQL database of DATABASE_URL and the media files, into a dated folder of BACKUP_DIR;
+# restore refuses a database with tables unless FORCE=1.
+BACKUP_DIR ?= backups
+backup: $(STAMP) ## pg_dump the database and tar the media into a dated folder of BACKUP_DIR (backups)
+	$(PYTHON) scripts/backup.py backup --dir $(BACKUP_DIR)
+
+restore: $(STAMP) ## Restore FROM=folder into the (empty) database of DATABASE_URL, then the media (FORCE=1 overwrites)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<folder> [FORCE=1]"; exit 2; }
+	$(PYTHON) scripts/backup.py restore $(FROM) $(if $(FORCE),--force)
 
 clean: ## Remove the venv, collected static files and caches (the database and var/ stay)
 	rm -rf $(VENV) staticfiles bench/tmp test-results .pytest_cache .mypy_cache .ruff_cache
