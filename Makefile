@@ -23,7 +23,7 @@ SITE := PORTAL_BASE_URL=$(PORTAL_BASE_URL)
 PYTEST_ARGS ?=
 
 .PHONY: help install run serve test lint format check migrate demo worker beat bench load soak messages clean \
-	security deploy-check audit fuzz authz-report messages-check backup restore
+	prod security deploy-check audit fuzz authz-report messages-check backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ check: $(STAMP) ## Django system checks and a check that models and migrations a
 
 worker: $(STAMP) ## Run a Celery worker (needs CELERY_BROKER_URL)
 	$(DEV) $(VENV)/bin/celery -A portal worker --loglevel=INFO
+
+prod: $(STAMP) ## Production: migrate, collectstatic, then gunicorn, a Celery worker and beat (needs PORTAL_SECRET_KEY, DATABASE_URL, CELERY_BROKER_URL)
+	$(PYTHON) scripts/prod.py
 
 beat: $(STAMP) ## Run Celery beat, the scheduler of periodic tasks (exactly one per deployment)
 	$(DEV) $(VENV)/bin/celery -A portal beat --loglevel=INFO
