@@ -46,10 +46,16 @@ def main() -> int:
         if subprocess.run([*manage, *step], cwd=ROOT, env=env).returncode != 0:  # noqa: S603
             print(f"prod: manage.py {step[0]} failed.", file=sys.stderr)
             return 1
+    schedule = ROOT / "var" / "celerybeat-schedule"
+    schedule.parent.mkdir(parents=True, exist_ok=True)
     commands = {
         "gunicorn": [str(BIN / "gunicorn"), "portal.wsgi", "--bind", bind, "--workers", workers],
         "worker": [str(BIN / "celery"), "-A", "portal", "worker", "--loglevel=INFO"],
-        "beat": [str(BIN / "celery"), "-A", "portal", "beat", "--loglevel=INFO"],
+        # beat keeps its schedule under var/ (ignored by git), not in the checkout's root
+        "beat": [
+            *(str(BIN / "celery"), "-A", "portal", "beat", "--loglevel=INFO"),
+            f"--schedule={schedule}",
+        ],
     }
     children = {
         name: subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603
