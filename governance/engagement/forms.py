@@ -21,6 +21,7 @@ from governance.engagement.models import (
     Survey,
 )
 from governance.engagement.questions import is_shown
+from governance.engagement.services.events import EVENT_FIELDS
 
 Kind = Question.Kind
 
@@ -371,18 +372,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = [
-            "title",
-            "kind",
-            "description",
-            "audience",
-            "starts_at",
-            "ends_at",
-            "location",
-            "join_url",
-            "capacity",
-            "is_published",
-        ]
+        fields = list(EVENT_FIELDS)  # the one list the service keeps
         labels = {"kind": _("Kind"), "is_published": _("Published: shown on the events page")}
         help_texts = {
             "join_url": _("Shown only to people with a confirmed place."),

@@ -19,6 +19,7 @@ from governance.engagement.models import (
     Event,
     Registration,
 )
+from governance.engagement.services.events import EVENT_FIELDS
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -26,20 +27,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "description",
-            "audience",
-            "starts_at",
-            "ends_at",
-            "location",
-            "join_url",
-            "capacity",
-            "is_published",
-            "confirmed",
-        ]
+        fields = ["id", *EVENT_FIELDS, "confirmed"]
         # The link to join goes to confirmed registrants (page and email), not to every reader.
         extra_kwargs = {"join_url": {"write_only": True}}
 
